@@ -1,0 +1,38 @@
+"""Social conventions: the naming game and committed minorities."""
+
+from __future__ import annotations
+
+from benchmarks.conventions import policies as _policies
+from benchmarks.conventions import tasks as _tasks
+from benchmarks.registry import TaskEntry, register
+from collective_bench.policies import register_task_policies
+from scorers.conventions import aggregate_committed, aggregate_naming
+
+register_task_policies(_policies.POLICIES)
+
+NAMING_METRICS = (
+    "consensus", "time_to_consensus", "time_to_95_success", "final_agreement",
+    "labels_in_use_final", "labels_in_use_mean", "success_rate", "invalid_rate",
+)
+
+register(TaskEntry(
+    name="naming_game", family="conventions", version=_tasks.NAMING_VERSION,
+    build=_tasks.naming_game, aggregate=aggregate_naming, headline="consensus",
+    summary="24 agents in random pairs name one of W=10 labels; does a convention emerge?",
+    metrics=NAMING_METRICS,
+))
+register(TaskEntry(
+    name="naming_game_binary", family="conventions", version=_tasks.NAMING_VERSION,
+    build=_tasks.naming_game_binary, aggregate=aggregate_naming, headline="consensus",
+    summary="The naming game with W=2 labels: consensus plus collective and individual bias.",
+    metrics=NAMING_METRICS + (
+        "collective_bias", "collective_bias_pvalue", "individual_bias", "individual_bias_pvalue",
+    ),
+))
+register(TaskEntry(
+    name="committed_minority", family="conventions", version=_tasks.COMMITTED_VERSION,
+    build=_tasks.committed_minority, aggregate=aggregate_committed, headline="critical_fraction",
+    summary="A committed minority always names the alternative: does the convention tip?",
+    metrics=("tipped", "time_to_tip", "alternative_share_final", "critical_fraction",
+             "invalid_rate"),
+))

@@ -1,0 +1,35 @@
+"""Scripted agents for the conventions tasks, and the answer format they share with LLMs.
+
+- ``textbook``: adaptive play (Young, Econometrica 1993): best response to the labels its
+  partners named in its own memory; ties and an empty memory are broken at random.
+- ``random``: a uniformly random label.
+- ``minimal_ng_speaker``: the speaker of the minimal naming game (Baronchelli et al., 2006).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any
+
+from benchmarks.conventions.adapter import format_answer
+from collective_bench.policies import TaskPolicies
+
+def textbook(observation: dict[str, Any], rng: random.Random) -> str:
+    labels = observation["labels"]
+    seen = Counter(m["partner"] for m in observation["memory"] if m["partner"] in labels)
+    if not seen:
+        return str(rng.choice(labels))
+    best = max(seen.values())
+    return str(rng.choice(sorted(label for label, n in seen.items() if n == best)))
+
+
+def uniform(observation: dict[str, Any], rng: random.Random) -> str:
+    return str(rng.choice(observation["labels"]))
+
+
+POLICIES = TaskPolicies(
+    task="naming_game",
+    policies={"textbook": textbook, "random": uniform},
+    format_answer=format_answer,
+)

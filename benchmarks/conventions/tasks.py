@@ -1,0 +1,124 @@
+"""inspect tasks of the conventions family: wiring only (rules in game.py, text in prompts.py)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from inspect_ai import Task, task
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.scorer import Scorer, scorer
+
+from benchmarks.conventions.adapter import ADAPTER
+from benchmarks.conventions.game import NamingGame, NamingParams
+from collective_bench.driver_inspect import play_episode
+from collective_bench.params import parse_floats
+from collective_bench.seeds import episode_seeds
+from scorers.conventions import committed_episode_metrics, naming_episode_metrics
+from scorers.inspect_wrappers import ci_high, ci_low, nanmean, trajectory_scorer
+
+NAMING_VERSION = "1.0.0"
+COMMITTED_VERSION = "1.0.0"
+EPISODE_INPUT = "One episode of a population game; agents are prompted by the solver."
+
+
+def _make_game(params: dict[str, object]) -> NamingGame:
+    return NamingGame(NamingParams(**params))  # type: ignore[arg-type]
+
+
+@scorer(metrics={"*": [nanmean(), ci_low(), ci_high()]})
+def naming_scorer() -> Scorer:
+    return trajectory_scorer(naming_episode_metrics)
+
+
+@scorer(metrics={"*": [nanmean(), ci_low(), ci_high()]})
+def committed_scorer() -> Scorer:
+    return trajectory_scorer(committed_episode_metrics)
+
+
+def _samples(params_list: list[NamingParams], seed: int, episodes: int) -> MemoryDataset:
+    samples = []
+    for v, params in enumerate(params_list):
+        for i, ep_seed in enumerate(episode_seeds(seed + v, episodes)):
+            samples.append(
+                Sample(
+                    id=f"v{v}-ep{i:03d}" if len(params_list) > 1 else f"ep{i:03d}",
+                    input=EPISODE_INPUT,
+                    metadata={"seed": ep_seed, "params": asdict(params)},
+                )
+            )
+    return MemoryDataset(samples)
+
+
+def _naming_task(name: str, params: NamingParams, episodes: int, seed: int, cache: bool) -> Task:
+    return Task(
+        name=name,
+        dataset=_samples([params], seed, episodes),
+        solver=play_episode(_make_game, ADAPTER, cache=cache),
+        scorer=naming_scorer(),
+        version=NAMING_VERSION,
+        metadata={"family": "conventions", "task_version": NAMING_VERSION},
+    )
+
+
+@task
+def naming_game(
+    n_agents: int = 24,
+    n_labels: int = 10,
+    memory: int = 5,
+    max_rounds: int = 30,
+    n_focal: int | None = None,
+    episodes: int = 8,
+    seed: int = 0,
+    cache: bool = False,
+) -> Task:
+    """Ashery et al. (2025): random pairs name one of W labels; does a convention emerge?"""
+    params = NamingParams(
+        n_agents=n_agents, n_labels=n_labels, memory=memory, max_rounds=max_rounds, n_focal=n_focal
+    )
+    return _naming_task("naming_game", params, episodes, seed, cache)
+
+
+@task
+def naming_game_binary(
+    n_agents: int = 24,
+    memory: int = 5,
+    max_rounds: int = 30,
+    n_focal: int | None = None,
+    episodes: int = 8,
+    seed: int = 0,
+    cache: bool = False,
+) -> Task:
+    """The W=2 naming game, where collective and individual bias are measured."""
+    params = NamingParams(
+        n_agents=n_agents, n_labels=2, memory=memory, max_rounds=max_rounds, n_focal=n_focal
+    )
+    return _naming_task("naming_game_binary", params, episodes, seed, cache)
+
+
+@task
+def committed_minority(
+    fractions: str | float = "0.1,0.2,0.3,0.4",
+    n_agents: int = 24,
+    memory: int = 5,
+    max_rounds: int = 30,
+    n_focal: int | None = None,
+    episodes: int = 4,
+    seed: int = 0,
+    cache: bool = False,
+) -> Task:
+    """Centola et al. (2018) in LLM populations: does a committed minority tip a convention?"""
+    params_list = [
+        NamingParams(
+            n_agents=n_agents, n_labels=2, memory=memory, max_rounds=max_rounds,
+            committed_fraction=p, established=True, n_focal=n_focal,
+        )
+        for p in parse_floats("fractions", fractions)
+    ]
+    return Task(
+        name="committed_minority",
+        dataset=_samples(params_list, seed, episodes),
+        solver=play_episode(_make_game, ADAPTER, cache=cache),
+        scorer=committed_scorer(),
+        version=COMMITTED_VERSION,
+        metadata={"family": "conventions", "task_version": COMMITTED_VERSION},
+    )

@@ -1,0 +1,17 @@
+"""Entry point for inspect (``[project.entry-points.inspect_ai]``): registers our providers.
+
+Provider classes are imported lazily inside the factories so that loading inspect stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspect_ai.model import modelapi
+
+
+@modelapi(name="reference")
+def reference() -> Any:
+    from collective_bench.reference.provider import ReferenceAPI
+
+    return ReferenceAPI

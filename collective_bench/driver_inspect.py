@@ -1,0 +1,169 @@
+"""The inspect driver: one inspect Sample is one episode of a Game.
+
+Each step, every acting agent's observation is rendered into a prompt and all agents are asked
+at once (``asyncio.gather``; inspect's per-model ``max_connections`` bounds what is in flight).
+An answer that cannot be read gets exactly one re-ask; if that fails too the action is recorded
+as invalid (``None``) and the Game applies its own rule for it. Nothing is made up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from inspect_ai.model import (
+    CachePolicy,
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageUser,
+    Model,
+    get_model,
+)
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import StoreModel
+from pydantic import Field
+
+from collective_bench.game import Action, Game
+from collective_bench.population import BACKGROUND, Population, build_population
+from collective_bench.seeds import rng_for
+
+
+class ParseError(ValueError):
+    """An answer that does not hold a valid action; the message is shown in the re-ask."""
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """Turns observations into prompts and answers into actions (HELM's adapter, per task)."""
+
+    system_prompt: str
+    render: Callable[[dict[str, Any]], str]
+    parse: Callable[[str, dict[str, Any]], Action]
+    """Returns the action, or raises ParseError saying what was wrong."""
+    reask: Callable[[dict[str, Any], str], str]
+    """(observation, error) -> the follow-up prompt asking again."""
+
+
+class EpisodeRecord(StoreModel):
+    """The compact trajectory of one episode, kept in the sample's store for the scorer."""
+
+    summary: dict[str, Any] = Field(default_factory=dict)
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+    calls: int = 0
+    reasks: int = 0
+    invalid: int = 0
+    asked: int = 0
+
+
+@dataclass
+class _Answer:
+    action: Action
+    calls: int
+    reasked: bool
+    invalid: bool
+
+
+async def ask_agent(
+    model: Model, adapter: Adapter, observation: dict[str, Any], cache: CachePolicy | bool
+) -> _Answer:
+    """One agent's move: a call, at most one re-ask, and the parsed action or None."""
+    messages: list[ChatMessage] = [
+        ChatMessageSystem(content=adapter.system_prompt),
+        ChatMessageUser(content=adapter.render(observation)),
+    ]
+    output = await model.generate(messages, cache=cache)
+    try:
+        return _Answer(adapter.parse(output.completion, observation), 1, False, False)
+    except ParseError as error:
+        messages += [
+            ChatMessageAssistant(content=output.completion),
+            ChatMessageUser(content=adapter.reask(observation, str(error))),
+        ]
+    output = await model.generate(messages, cache=cache)
+    try:
+        return _Answer(adapter.parse(output.completion, observation), 2, True, False)
+    except ParseError:
+        return _Answer(None, 2, True, True)
+
+
+def _cache_policy(enabled: bool, scope: dict[str, str]) -> CachePolicy | bool:
+    # inspect's cache key ignores who asked; scopes keep two agents' identical prompts apart.
+    return CachePolicy(expiry=None, scopes=scope) if enabled else False
+
+
+@solver
+def play_episode(
+    make_game: Callable[[dict[str, Any]], Game[Any]], adapter: Adapter, cache: bool = False
+) -> Solver:
+    """Run one episode of the Game described by the sample's metadata (params and seed)."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        params: dict[str, Any] = dict(state.metadata["params"])
+        seed = int(state.metadata["seed"])
+        game = make_game(params)
+        population: Population = build_population(
+            int(params["n_agents"]),
+            int(params.get("memory", 1)),
+            params.get("n_focal"),
+            rng_for("population", seed),
+        )
+        focal = get_model()
+        background = get_model(role=BACKGROUND, default=focal)
+        models = {a.id: (background if a.role == BACKGROUND else focal) for a in population.agents}
+
+        record = EpisodeRecord(store=state.store)
+        steps: list[dict[str, Any]] = []
+        calls = reasks = invalid = asked = 0
+        game_state = game.initial_state(seed)
+        step_no = 0
+        while not game.is_over(game_state):
+            acting = game.acting_agents(game_state)
+            observations = {a: game.observe(game_state, a) for a in acting}
+            answers = await asyncio.gather(
+                *(
+                    ask_agent(
+                        models[a],
+                        adapter,
+                        observations[a],
+                        _cache_policy(
+                            cache,
+                            {
+                                "episode": str(state.sample_id),
+                                "seed": str(seed),
+                                "agent": str(a),
+                                "step": str(step_no),
+                            },
+                        ),
+                    )
+                    for a in acting
+                )
+            )
+            actions: dict[int, Action] = dict(game.fixed_actions(game_state))
+            for agent, answer in zip(acting, answers, strict=True):
+                actions[agent] = answer.action
+            result = game.step(game_state, actions)
+            step_record = dict(result.record)
+            step_record["invalid"] = [a for a, r in zip(acting, answers, strict=True) if r.invalid]
+            step_record["reasked"] = [a for a, r in zip(acting, answers, strict=True) if r.reasked]
+            steps.append(step_record)
+            calls += sum(r.calls for r in answers)
+            reasks += len(step_record["reasked"])
+            invalid += len(step_record["invalid"])
+            asked += len(acting)
+            game_state = result.state
+            step_no += 1
+
+        record.summary = game.summary(game_state)
+        record.steps = steps
+        record.roles = [a.role for a in population.agents]
+        record.calls, record.reasks, record.invalid, record.asked = calls, reasks, invalid, asked
+        state.output.completion = (
+            f"episode over after {step_no} steps: {asked} moves asked, {invalid} invalid"
+        )
+        return state
+
+    return solve

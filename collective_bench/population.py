@@ -1,0 +1,60 @@
+"""Population: N agents, each bound to a model role, with an optional persona.
+
+The model under test is *focal*; the rest of the population is *background*, bound through
+inspect model roles (``--model-role background=...``), as in Melting Pot's focal/background split.
+With no background role bound, background agents use the focal model, so a homogeneous run needs
+no extra flags.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from collective_bench.errors import UserError
+
+FOCAL = "focal"
+BACKGROUND = "background"
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One member of the population."""
+
+    id: int
+    role: str = FOCAL
+    persona: str | None = None
+
+
+@dataclass(frozen=True)
+class Population:
+    """Agents of an episode; `memory` is the window of past interactions each agent sees."""
+
+    agents: tuple[Agent, ...]
+    memory: int
+
+    @property
+    def size(self) -> int:
+        return len(self.agents)
+
+    def role_of(self, agent: int) -> str:
+        return self.agents[agent].role
+
+
+def build_population(
+    n_agents: int, memory: int, n_focal: int | None, rng: random.Random
+) -> Population:
+    """`n_focal` focal agents placed at random (all focal when None), the rest background."""
+    if n_agents < 2:
+        raise UserError(f"n_agents must be at least 2, got {n_agents}")
+    if memory < 1:
+        raise UserError(f"memory must be at least 1, got {memory}")
+    if n_focal is None:
+        n_focal = n_agents
+    if not 0 <= n_focal <= n_agents:
+        raise UserError(f"n_focal must be between 0 and n_agents={n_agents}, got {n_focal}")
+    focal_ids = set(rng.sample(range(n_agents), n_focal))
+    agents = tuple(
+        Agent(id=i, role=FOCAL if i in focal_ids else BACKGROUND) for i in range(n_agents)
+    )
+    return Population(agents=agents, memory=memory)

@@ -1,0 +1,1 @@
+"""The embedded reference models: ``reference/<policy>`` as an inspect model provider."""

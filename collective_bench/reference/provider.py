@@ -1,0 +1,97 @@
+"""`reference/<name>`: an inspect ModelAPI that plays every task with scripted policies.
+
+It reads the observation block at the end of the prompt, asks the task's policy for a move and
+answers in the task's answer format, with real token counts. So ``--model reference/textbook``
+runs a task end to end through inspect with no API key, and the reference rows of the leaderboard
+are produced by exactly the code path an LLM goes through.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageUser,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from collective_bench.errors import UserError
+from collective_bench.observation import find_block
+from collective_bench.policies import known_policy_names, resolve_policy, task_policies
+from collective_bench.seeds import rng_for
+
+NO_OBSERVATION = "I cannot see an observation block, so I cannot play."
+
+
+@functools.lru_cache(maxsize=1)
+def _encoding() -> Any:
+    import tiktoken
+
+    return tiktoken.get_encoding("o200k_base")
+
+
+def count_tokens(text: str) -> int:
+    """Tokens under o200k_base (read offline from the copy litellm ships)."""
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+class ReferenceAPI(ModelAPI):
+    """Scripted policies behind inspect's model interface."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+        known = known_policy_names()
+        if model_name not in known:
+            raise UserError(
+                f"unknown reference model 'reference/{model_name}'; "
+                f"known: {', '.join('reference/' + k for k in known)}"
+            )
+
+    def max_connections(self) -> int:
+        # Local and instant: let a whole round be in flight at once.
+        return 1024
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        prompt = "\n".join(m.text for m in input)
+        observation = None
+        for message in reversed(input):
+            if isinstance(message, ChatMessageUser):
+                observation = find_block(message.text)
+                if observation is not None:
+                    break
+        if observation is None or "task" not in observation:
+            answer = NO_OBSERVATION
+        else:
+            task = str(observation["task"])
+            policy = resolve_policy(task, self.model_name)
+            # Seeded by the policy and the whole prompt: deterministic, and distinct per agent,
+            # round and episode because those are all in the observation.
+            move = policy(observation, rng_for("reference", self.model_name, prompt))
+            answer = task_policies(task).format_answer(move)
+        usage = ModelUsage(
+            input_tokens=count_tokens(prompt),
+            output_tokens=count_tokens(answer),
+        )
+        usage.total_tokens = usage.input_tokens + usage.output_tokens
+        return ModelOutput.from_content(
+            model=f"reference/{self.model_name}", content=answer
+        ).model_copy(update={"usage": usage})
