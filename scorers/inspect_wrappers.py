@@ -9,7 +9,17 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric
+from inspect_ai import Epochs
+from inspect_ai.scorer import (
+    Metric,
+    SampleScore,
+    Score,
+    Scorer,
+    ScoreReducer,
+    Target,
+    metric,
+    score_reducer,
+)
 from inspect_ai.solver import TaskState
 
 from collective_bench.driver_inspect import EpisodeRecord
@@ -33,7 +43,8 @@ def nanmean() -> Metric:
     """Mean over the episodes where the quantity is defined."""
 
     def compute(scores: list[SampleScore]) -> float:
-        return mean_ci(_floats(scores)).value
+        values = [v for v in _floats(scores) if not math.isnan(v)]
+        return sum(values) / len(values) if values else math.nan
 
     return compute
 
@@ -66,7 +77,41 @@ def trajectory_scorer(episode_metrics: EpisodeMetrics) -> Scorer:
         values = episode_metrics(record.summary, record.steps, record.asked, record.invalid)
         return Score(
             value={k: (None if math.isnan(v) else v) for k, v in values.items()},
-            metadata={"calls": record.calls, "reasks": record.reasks, "invalid": record.invalid},
+            metadata={
+                "calls": record.calls,
+                "reasks": record.reasks,
+                "invalid": record.invalid,
+                "asked": record.asked,
+            },
         )
 
     return score
+
+
+@score_reducer(name="episode_nanmean")
+def episode_nanmean() -> ScoreReducer:
+    """Combine epochs of an episode per key, ignoring undefined (None) values.
+
+    inspect's default reducer turns None into a number, which would count a never-reached
+    consensus as time 0; this keeps "undefined" undefined.
+    """
+
+    def reduce(scores: list[Score]) -> Score:
+        if len(scores) == 1:
+            return scores[0]
+        keys = sorted({k for s in scores if isinstance(s.value, dict) for k in s.value})
+        merged: dict[str, float | None] = {}
+        for key in keys:
+            values = [
+                float(s.value[key])  # type: ignore[arg-type, index]
+                for s in scores
+                if isinstance(s.value, dict) and s.value.get(key) is not None
+            ]
+            merged[key] = sum(values) / len(values) if values else None
+        return Score(value=merged, metadata=scores[0].metadata)  # type: ignore[arg-type]
+
+    return reduce
+
+
+EPOCHS = Epochs(1, episode_nanmean())
+"""One epoch per episode (episodes are samples with their own seeds), reduced without loss."""

@@ -8,7 +8,7 @@ from typing import Any
 from benchmarks.conventions.prompts import SYSTEM_PROMPT, render_prompt, render_reask
 from collective_bench.driver_inspect import Adapter, ParseError
 
-ANSWER_RE = re.compile(r"ANSWER\s*:\s*\**\s*\[?([A-Za-z0-9_-]+)", re.IGNORECASE)
+ANSWER_RE = re.compile(r"ANSWER\s*:\s*\**\s*[\[<\"'`]?([A-Za-z0-9_-]+)", re.IGNORECASE)
 
 
 def format_answer(label: Any) -> str:

@@ -10,11 +10,12 @@ from inspect_ai.scorer import Scorer, scorer
 
 from benchmarks.conventions.adapter import ADAPTER
 from benchmarks.conventions.game import NamingGame, NamingParams
+from collective_bench import HARNESS_VERSION
 from collective_bench.driver_inspect import play_episode
 from collective_bench.params import parse_floats
 from collective_bench.seeds import episode_seeds
 from scorers.conventions import committed_episode_metrics, naming_episode_metrics
-from scorers.inspect_wrappers import ci_high, ci_low, nanmean, trajectory_scorer
+from scorers.inspect_wrappers import EPOCHS, ci_high, ci_low, nanmean, trajectory_scorer
 
 NAMING_VERSION = "1.0.0"
 COMMITTED_VERSION = "1.0.0"
@@ -55,8 +56,9 @@ def _naming_task(name: str, params: NamingParams, episodes: int, seed: int, cach
         dataset=_samples([params], seed, episodes),
         solver=play_episode(_make_game, ADAPTER, cache=cache),
         scorer=naming_scorer(),
+        epochs=EPOCHS,
         version=NAMING_VERSION,
-        metadata={"family": "conventions", "task_version": NAMING_VERSION},
+        metadata={"family": "conventions", "harness_version": HARNESS_VERSION},
     )
 
 
@@ -67,7 +69,7 @@ def naming_game(
     memory: int = 5,
     max_rounds: int = 30,
     n_focal: int | None = None,
-    episodes: int = 8,
+    episodes: int = 6,
     seed: int = 0,
     cache: bool = False,
 ) -> Task:
@@ -100,9 +102,9 @@ def committed_minority(
     fractions: str | float = "0.1,0.2,0.3,0.4",
     n_agents: int = 24,
     memory: int = 5,
-    max_rounds: int = 30,
+    max_rounds: int = 25,
     n_focal: int | None = None,
-    episodes: int = 4,
+    episodes: int = 2,
     seed: int = 0,
     cache: bool = False,
 ) -> Task:
@@ -119,6 +121,7 @@ def committed_minority(
         dataset=_samples(params_list, seed, episodes),
         solver=play_episode(_make_game, ADAPTER, cache=cache),
         scorer=committed_scorer(),
+        epochs=EPOCHS,
         version=COMMITTED_VERSION,
-        metadata={"family": "conventions", "task_version": COMMITTED_VERSION},
+        metadata={"family": "conventions", "harness_version": HARNESS_VERSION},
     )

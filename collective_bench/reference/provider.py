@@ -36,6 +36,7 @@ def _encoding() -> Any:
     return tiktoken.get_encoding("o200k_base")
 
 
+@functools.lru_cache(maxsize=4096)
 def count_tokens(text: str) -> int:
     """Tokens under o200k_base (read offline from the copy litellm ships)."""
     return len(_encoding().encode(text, disallowed_special=()))
@@ -71,7 +72,8 @@ class ReferenceAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
-        prompt = "\n".join(m.text for m in input)
+        texts = [m.text for m in input]
+        prompt = "\n".join(texts)
         observation = None
         for message in reversed(input):
             if isinstance(message, ChatMessageUser):
@@ -88,7 +90,7 @@ class ReferenceAPI(ModelAPI):
             move = policy(observation, rng_for("reference", self.model_name, prompt))
             answer = task_policies(task).format_answer(move)
         usage = ModelUsage(
-            input_tokens=count_tokens(prompt),
+            input_tokens=sum(count_tokens(t) for t in texts),
             output_tokens=count_tokens(answer),
         )
         usage.total_tokens = usage.input_tokens + usage.output_tokens

@@ -1,0 +1,38 @@
+# Collective Bench: `make run` (set up, run the default suite, build the leaderboard) and
+# `make test` (ruff, mypy, pytest). Both set up the environment first; nothing needs a key.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.install-stamp
+export UV_COMPILE_BYTECODE := 1
+export LITELLM_LOCAL_MODEL_COST_MAP := True
+export HF_DATASETS_OFFLINE := 1
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install run test lint typecheck pytest clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@test -x $(PY) || uv venv --quiet --python 3.11 $(VENV)
+	uv pip install --quiet --python $(PY) -e '.[dev]'
+	@touch $(STAMP)
+
+run: install
+	$(VENV)/bin/cbench run --display plain
+	$(VENV)/bin/cbench leaderboard build --results results --out site
+
+lint: install
+	$(VENV)/bin/ruff check collective_bench benchmarks scorers leaderboard tests perf
+
+typecheck: install
+	$(VENV)/bin/mypy collective_bench benchmarks scorers leaderboard
+
+pytest: install
+	$(VENV)/bin/pytest -q
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) site results/local .pytest_cache .mypy_cache .ruff_cache

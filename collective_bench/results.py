@@ -1,0 +1,112 @@
+"""Derive results-schema rows from inspect eval logs.
+
+Only sample summaries are read (scores, metadata, usage), never the full transcripts, so even
+large logs are cheap to score. How a task's per-episode values become reported metrics is the
+task's own `aggregate` function, passed in by the caller (the runtime does not import tasks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, read_eval_log_sample_summaries
+
+from collective_bench.errors import UserError
+from collective_bench.results_schema import ResultRow
+
+AggregateFor = Callable[[str], Callable[[Sequence[Mapping[str, float]]], Mapping[str, Any]]]
+"""task name -> aggregate(per-episode value dicts) -> {metric: Estimate}."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _num(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def find_logs(log_dir: str | Path) -> list[Path]:
+    """Every eval log below `log_dir` (recursively), sorted; a clear error if none can be read."""
+    root = Path(log_dir)
+    if not root.is_dir():
+        raise UserError(f"log directory {str(root)!r} does not exist; run 'cbench run' first "
+                        "or pass the directory that holds your .eval logs")
+    infos = list_eval_logs(str(root), recursive=True)
+    return sorted(Path(i.name.removeprefix("file://")) for i in infos)
+
+
+def _episode_values(log_path: Path) -> tuple[list[dict[str, float]], int, int]:
+    summaries = read_eval_log_sample_summaries(str(log_path))
+    episodes: list[dict[str, float]] = []
+    invalid = asked = 0
+    for summary in sorted(summaries, key=lambda s: str(s.id)):
+        if not summary.scores:
+            continue
+        score = next(iter(summary.scores.values()))
+        if not isinstance(score.value, dict):
+            continue
+        episodes.append(
+            {k: (math.nan if v is None else float(v)) for k, v in score.value.items()}  # type: ignore[arg-type]
+        )
+        meta = score.metadata or {}
+        invalid += int(meta.get("invalid", 0))
+        asked += int(meta.get("asked", 0))
+    return episodes, invalid, asked
+
+
+def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> list[ResultRow]:
+    """The schema rows of one log (empty for a log that did not finish successfully)."""
+    try:
+        header: EvalLog = read_eval_log(str(log_path), header_only=True)
+    except Exception as error:  # noqa: BLE001 - any unreadable file is the user's input problem
+        raise UserError(f"cannot read log {log_path}: {error}; delete it or re-run that task") from None
+    if header.status != "success":
+        return []
+    spec = header.eval
+    aggregate = aggregate_for(spec.task.split("/")[-1])
+    episodes, invalid, asked = _episode_values(log_path)
+    usage = header.stats.model_usage if header.stats else {}
+    costs = [u.total_cost for u in usage.values()]
+    cost = None if not costs or any(c is None for c in costs) else float(sum(c or 0 for c in costs))
+    roles = {k: v.model for k, v in (spec.model_roles or {}).items()}
+    task_args = spec.task_args or {}
+    common: dict[str, Any] = dict(
+        model=spec.model,
+        model_roles=roles,
+        task=spec.task.split("/")[-1],
+        task_version=str(spec.task_version),
+        family=str((spec.metadata or {}).get("family", "")),
+        episodes=len(episodes),
+        seed=task_args.get("seed"),
+        invalid_rate=(invalid / asked) if asked else None,
+        input_tokens=sum(u.input_tokens for u in usage.values()),
+        output_tokens=sum(u.output_tokens for u in usage.values()),
+        cost_usd=cost,
+        harness_version=str((spec.metadata or {}).get("harness_version", "")),
+        git_commit=spec.revision.commit if spec.revision else None,
+        created=str(spec.created),
+        log=log_path.relative_to(root).as_posix() if log_path.is_relative_to(root) else str(log_path),
+        log_sha256=_sha256(log_path),
+    )
+    rows = []
+    for metric, est in sorted(aggregate(episodes).items()):
+        rows.append(ResultRow(metric=metric, value=_num(est.value), ci_low=_num(est.ci_low),
+                              ci_high=_num(est.ci_high), n_episodes=int(est.n), **common))
+    return rows
+
+
+def rows_from_dir(log_dir: str | Path, aggregate_for: AggregateFor) -> list[ResultRow]:
+    root = Path(log_dir)
+    rows: list[ResultRow] = []
+    for path in find_logs(root):
+        rows.extend(rows_from_log(path, root, aggregate_for))
+    return rows

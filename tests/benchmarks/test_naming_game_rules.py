@@ -1,0 +1,238 @@
+"""Rules of the naming game and its committed-minority variant (benchmarks/conventions/game.py)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from benchmarks.conventions.game import NamingGame, NamingParams, NamingState, make_labels
+from benchmarks.conventions.policies import textbook, uniform
+from collective_bench.driver_direct import run_direct
+from collective_bench.errors import UserError
+from collective_bench.game import Trajectory
+from collective_bench.policies import Policy
+from scorers.conventions import final_agreement, strict_consensus_round, tipping_round
+
+
+def _fixed_pairs(
+    game: NamingGame, seed: int = 1, pairs: tuple[tuple[int, int], ...] = ((0, 1), (2, 3))
+) -> NamingState:
+    return replace(game.initial_state(seed), pairs=pairs)
+
+
+def test_payoffs_for_a_matching_and_a_mismatching_pair() -> None:
+    game = NamingGame(NamingParams(n_agents=4, n_labels=3, memory=5))
+    state = _fixed_pairs(game)
+    a, b, c = state.labels
+    result = game.step(state, {0: a, 1: a, 2: b, 3: c})
+    assert result.record == {
+        "round": 1,
+        "pairs": [[0, 1], [2, 3]],
+        "act": [0, 0, 1, 2],
+        "ok": [1, 0],
+    }
+    mem = result.state.memories
+    assert mem[0] == ((a, a, 100),) and mem[1] == ((a, a, 100),)
+    assert mem[2] == ((b, c, -50),) and mem[3] == ((c, b, -50),)
+    assert result.state.round == 1
+    # The original state is not changed (step returns a new state).
+    assert state.round == 0 and state.memories == ((), (), (), ())
+
+
+def test_custom_reward_and_penalty() -> None:
+    game = NamingGame(NamingParams(n_agents=2, n_labels=2, reward=7, penalty=-3))
+    state = _fixed_pairs(game, pairs=((0, 1),))
+    a, b = state.labels
+    assert game.step(state, {0: a, 1: a}).state.memories[0] == ((a, a, 7),)
+    assert game.step(state, {0: a, 1: b}).state.memories[1] == ((b, a, -3),)
+
+
+def test_invalid_answer_fails_the_interaction_for_both() -> None:
+    game = NamingGame(NamingParams(n_agents=6, n_labels=3))
+    state = _fixed_pairs(game, pairs=((0, 1), (2, 3), (4, 5)))
+    a = state.labels[0]
+    # 0 invalid vs 1 valid; 2 and 3 both invalid (None must not "match" None); 4 names a
+    # string outside the pool and 5 names it too: both invalid; no answer at all counts too.
+    result = game.step(state, {0: None, 1: a, 2: None, 3: None, 4: "zzzz", 5: "zzzz"})
+    assert result.record["ok"] == [0, 0, 0]
+    assert result.record["act"] == [-1, 0, -1, -1, -1, -1]
+    mem = result.state.memories
+    assert mem[0] == ((None, a, -50),) and mem[1] == ((a, None, -50),)
+    assert mem[2] == ((None, None, -50),) and mem[4] == ((None, None, -50),)
+    missing = game.step(state, {1: a, 2: a, 3: a, 4: a, 5: a})
+    assert missing.record["ok"] == [0, 1, 1] and missing.record["act"][0] == -1
+
+
+def test_memory_window_keeps_the_last_h_entries() -> None:
+    game = NamingGame(NamingParams(n_agents=2, n_labels=3, memory=2))
+    state = _fixed_pairs(game, pairs=((0, 1),))
+    a, b, c = state.labels
+    for own, other in [(a, a), (b, c), (c, c)]:
+        state = replace(game.step(state, {0: own, 1: other}).state, pairs=((0, 1),))
+    assert state.memories[0] == ((b, c, -50), (c, c, 100))
+    assert state.memories[1] == ((c, b, -50), (c, c, 100))
+    obs = game.observe(state, 0)
+    assert obs["memory"] == [
+        {"you": b, "partner": c, "payoff": -50},
+        {"you": c, "partner": c, "payoff": 100},
+    ]
+    assert obs["round"] == 4 and obs["window"] == 2 and obs["labels"] == list(state.labels)
+
+
+def _trajectory(params: NamingParams, seed: int, policy: Policy = textbook) -> Trajectory:
+    return run_direct(NamingGame(params), seed, lambda _agent: policy)
+
+
+def test_pairs_form_a_perfect_matching_every_round() -> None:
+    traj = _trajectory(NamingParams(n_agents=24, stop_early=False), seed=3)
+    assert len(traj.steps) == 30
+    for step in traj.steps:
+        agents = [a for pair in step["pairs"] for a in pair]
+        assert sorted(agents) == list(range(24))
+        assert len(step["pairs"]) == 12
+    distinct = {json.dumps(sorted(map(sorted, s["pairs"]))) for s in traj.steps}
+    assert len(distinct) == 30  # the matching is redrawn every round
+
+
+def test_same_seed_same_trajectory_under_the_direct_driver() -> None:
+    params = NamingParams()
+    first, second = _trajectory(params, 11), _trajectory(params, 11)
+    assert json.dumps(first.steps) == json.dumps(second.steps)
+    assert first.summary == second.summary
+    other = _trajectory(params, 12)
+    assert json.dumps(other.steps) != json.dumps(first.steps)
+    assert make_labels(10, 11) == make_labels(10, 11) != make_labels(10, 12)
+
+
+def test_labels_are_distinct_neutral_strings() -> None:
+    labels = make_labels(26, 5)
+    assert len(set(labels)) == 26
+    assert all(len(w) == 4 and w.isalpha() and w.islower() for w in labels)
+
+
+def test_committed_agents_play_the_alternative_and_do_not_act() -> None:
+    params = NamingParams(n_agents=24, n_labels=2, committed_fraction=0.25, established=True)
+    game = NamingGame(params)
+    state = game.initial_state(4)
+    assert params.n_committed == 6 and len(state.committed) == 6
+    assert set(game.acting_agents(state)) == set(range(24)) - state.committed
+    assert game.fixed_actions(state) == {a: state.labels[1] for a in state.committed}
+    traj = run_direct(game, 4, lambda _agent: textbook)
+    committed = traj.summary["committed"]
+    assert committed == sorted(state.committed)
+    for step in traj.steps:
+        assert all(step["act"][c] == 1 for c in committed)
+
+
+def test_n_committed_rounds_down_robustly() -> None:
+    assert NamingParams(n_agents=24, committed_fraction=1 / 3).n_committed == 8
+    assert NamingParams(n_agents=24, committed_fraction=0.3).n_committed == 7
+    assert NamingParams(n_agents=24, committed_fraction=0.0).n_committed == 0
+
+
+def test_established_variant_memories_hold_the_first_label() -> None:
+    params = NamingParams(n_agents=8, n_labels=2, memory=5, established=True, max_rounds=12)
+    game = NamingGame(params)
+    state = game.initial_state(2)
+    l0 = state.labels[0]
+    assert state.memories == tuple(((l0, l0, 100),) * 5 for _ in range(8))
+    # With no committed agent, adaptive play never leaves the established convention.
+    traj = run_direct(game, 2, lambda _agent: textbook)
+    assert len(traj.steps) == 12 and traj.summary["tipped_round"] is None
+    assert all(a == 0 for step in traj.steps for a in step["act"])
+
+
+def test_a_large_committed_minority_tips_and_a_small_one_does_not() -> None:
+    for seed in range(3):
+        big = _trajectory(NamingParams(n_labels=2, committed_fraction=0.4, established=True), seed)
+        tip = big.summary["tipped_round"]
+        assert tip is not None
+        assert tipping_round(big.steps) == tip  # the game's stopping rule = the metric
+        assert len(big.steps) == tip + 2  # stops once the third tipped round is played
+        small = _trajectory(
+            NamingParams(n_labels=2, committed_fraction=0.1, established=True), seed
+        )
+        assert small.summary["tipped_round"] is None and tipping_round(small.steps) is None
+
+
+def test_textbook_converges_for_n24_w10() -> None:
+    params = NamingParams(n_agents=24, n_labels=10, max_rounds=30)
+    converged = 0
+    for seed in range(10):
+        traj = _trajectory(params, seed)
+        consensus = traj.summary["consensus_round"]
+        assert consensus == strict_consensus_round(traj.steps, 24)
+        if consensus is not None:
+            converged += 1
+            # Stopped on the 3N-th success in a row: the last 6 rounds are all successes.
+            assert len(traj.steps) >= consensus + 5
+            assert all(all(s["ok"]) for s in traj.steps[-5:])
+            share, _label = final_agreement(traj.steps[-1]["act"])
+            assert share == 1.0
+    assert converged >= 6
+    # Given time, every seed converges.
+    long = NamingParams(n_agents=24, n_labels=10, max_rounds=100)
+    assert all(_trajectory(long, s).summary["consensus_round"] for s in range(10))
+
+
+def test_random_policy_does_not_converge() -> None:
+    params = NamingParams(n_agents=24, n_labels=10, max_rounds=100)
+    oks = []
+    for seed in range(5):
+        traj = _trajectory(params, seed, policy=uniform)
+        assert traj.summary["consensus_round"] is None and len(traj.steps) == 100
+        oks.extend(o for s in traj.steps for o in s["ok"])
+    # Two uniform picks among W=10 labels match with probability 1/10 (6000 interactions).
+    assert float(np.mean(oks)) == pytest.approx(0.1, abs=0.02)
+
+
+def test_stop_early_false_plays_every_round() -> None:
+    params = NamingParams(n_agents=24, n_labels=10, max_rounds=60, stop_early=False)
+    traj = _trajectory(params, 1)
+    assert len(traj.steps) == 60 and traj.summary["consensus_round"] is not None
+
+
+def test_textbook_is_a_best_response_to_partners_in_memory() -> None:
+    obs = {
+        "labels": ["aaaa", "bbbb", "cccc"],
+        "memory": [
+            {"you": "aaaa", "partner": "bbbb", "payoff": -50},
+            {"you": "aaaa", "partner": None, "payoff": -50},
+            {"you": "bbbb", "partner": "cccc", "payoff": -50},
+            {"you": "aaaa", "partner": "bbbb", "payoff": -50},
+        ],
+    }
+    rng = random.Random(0)
+    assert {textbook(obs, rng) for _ in range(20)} == {"bbbb"}
+    obs["memory"] = obs["memory"][1:3]  # one None (ignored) and one cccc
+    assert {textbook(obs, rng) for _ in range(20)} == {"cccc"}
+    obs["memory"] = [
+        {"you": "aaaa", "partner": "aaaa", "payoff": 100},
+        {"you": "aaaa", "partner": "cccc", "payoff": -50},
+    ]
+    assert {textbook(obs, rng) for _ in range(50)} == {"aaaa", "cccc"}  # a tie: random
+    obs["memory"] = []
+    counts = Counter(textbook(obs, rng) for _ in range(300))
+    assert set(counts) == {"aaaa", "bbbb", "cccc"}
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"n_agents": 5},
+        {"n_agents": 0},
+        {"n_labels": 1},
+        {"memory": 0},
+        {"max_rounds": 0},
+        {"committed_fraction": 1.0},
+        {"committed_fraction": -0.1},
+    ],
+)
+def test_bad_parameters_are_refused(kwargs: dict[str, float]) -> None:
+    with pytest.raises(UserError):
+        NamingParams(**kwargs)  # type: ignore[arg-type]
