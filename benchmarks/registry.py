@@ -34,7 +34,7 @@ class TaskEntry:
 
     @property
     def source_file(self) -> str:
-        return str(pyinspect.getfile(self.build))
+        return str(pyinspect.getfile(pyinspect.unwrap(self.build)))
 
     def parameters(self) -> dict[str, Any]:
         """The task's parameters and their defaults, read from the @task signature."""

@@ -60,7 +60,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     spec = SweepSpec(
         tasks=args.task or [e.name for e in registry.all_tasks()],
         models=args.model or list(DEFAULT_MODELS),
-        model_roles={k: str(v) for k, v in parse_assignments(args.model_role, "--model-role").items()},
+        model_roles={
+            k: str(v) for k, v in parse_assignments(args.model_role, "--model-role").items()
+        },
         task_args=parse_assignments(args.T, "-T"),
         episodes=args.episodes,
         seed=args.seed,

@@ -105,11 +105,13 @@ def play_episode(
         params: dict[str, Any] = dict(state.metadata["params"])
         seed = int(state.metadata["seed"])
         game = make_game(params)
+        game_state = game.initial_state(seed)
         population: Population = build_population(
             int(params["n_agents"]),
             int(params.get("memory", 1)),
             params.get("n_focal"),
             rng_for("population", seed),
+            eligible=game.acting_agents(game_state),
         )
         focal = get_model()
         background = get_model(role=BACKGROUND, default=focal)
@@ -118,7 +120,6 @@ def play_episode(
         record = EpisodeRecord(store=state.store)
         steps: list[dict[str, Any]] = []
         calls = reasks = invalid = asked = 0
-        game_state = game.initial_state(seed)
         step_no = 0
         while not game.is_over(game_state):
             acting = game.acting_agents(game_state)

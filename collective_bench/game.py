@@ -28,7 +28,10 @@ class StepResult(Generic[S]):
 class Game(Protocol[S]):
     """Rules of a task. Implementations are frozen dataclasses holding the parameters."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The task name (read-only, so a frozen dataclass field satisfies it)."""
+        ...
 
     def initial_state(self, seed: int) -> S:
         """The state at the start of an episode."""

@@ -24,11 +24,11 @@ def render_block(observation: dict[str, Any]) -> str:
 
 def find_block(text: str) -> dict[str, Any] | None:
     """The last observation block in `text`, or None if there is none or it is not valid JSON."""
-    matches = _BLOCK_RE.findall(text)
-    if not matches:
-        return None
-    try:
-        value = json.loads(matches[-1])
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None
+    for match in reversed(_BLOCK_RE.findall(text)):
+        try:
+            value = json.loads(match)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None

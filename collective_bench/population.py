@@ -9,6 +9,7 @@ no extra flags.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from collective_bench.errors import UserError
@@ -42,18 +43,29 @@ class Population:
 
 
 def build_population(
-    n_agents: int, memory: int, n_focal: int | None, rng: random.Random
+    n_agents: int,
+    memory: int,
+    n_focal: int | None,
+    rng: random.Random,
+    eligible: Sequence[int] | None = None,
 ) -> Population:
-    """`n_focal` focal agents placed at random (all focal when None), the rest background."""
+    """`n_focal` focal agents placed at random (all focal when None), the rest background.
+
+    Focal agents are drawn from `eligible` (the agents a model actually plays; scripted members
+    such as committed agents are not), so n_focal always means n agents played by the model.
+    """
     if n_agents < 2:
         raise UserError(f"n_agents must be at least 2, got {n_agents}")
     if memory < 1:
         raise UserError(f"memory must be at least 1, got {memory}")
+    pool = sorted(eligible) if eligible is not None else list(range(n_agents))
     if n_focal is None:
-        n_focal = n_agents
-    if not 0 <= n_focal <= n_agents:
-        raise UserError(f"n_focal must be between 0 and n_agents={n_agents}, got {n_focal}")
-    focal_ids = set(rng.sample(range(n_agents), n_focal))
+        n_focal = len(pool)
+    if not 0 <= n_focal <= len(pool):
+        raise UserError(
+            f"n_focal must be between 0 and {len(pool)} (the agents a model plays), got {n_focal}"
+        )
+    focal_ids = set(rng.sample(pool, n_focal))
     agents = tuple(
         Agent(id=i, role=FOCAL if i in focal_ids else BACKGROUND) for i in range(n_agents)
     )

@@ -68,7 +68,9 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
     try:
         header: EvalLog = read_eval_log(str(log_path), header_only=True)
     except Exception as error:  # noqa: BLE001 - any unreadable file is the user's input problem
-        raise UserError(f"cannot read log {log_path}: {error}; delete it or re-run that task") from None
+        raise UserError(
+            f"cannot read log {log_path}: {error}; delete it or re-run that task"
+        ) from None
     if header.status != "success":
         return []
     spec = header.eval
@@ -77,7 +79,10 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
     usage = header.stats.model_usage if header.stats else {}
     costs = [u.total_cost for u in usage.values()]
     cost = None if not costs or any(c is None for c in costs) else float(sum(c or 0 for c in costs))
-    roles = {k: v.model for k, v in (spec.model_roles or {}).items()}
+    roles = {
+        role: ",".join(c.model for c in config) if isinstance(config, list) else config.model
+        for role, config in (spec.model_roles or {}).items()
+    }
     task_args = spec.task_args or {}
     common: dict[str, Any] = dict(
         model=spec.model,
@@ -94,7 +99,8 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
         harness_version=str((spec.metadata or {}).get("harness_version", "")),
         git_commit=spec.revision.commit if spec.revision else None,
         created=str(spec.created),
-        log=log_path.relative_to(root).as_posix() if log_path.is_relative_to(root) else str(log_path),
+        log=(log_path.relative_to(root).as_posix() if log_path.is_relative_to(root)
+             else str(log_path)),
         log_sha256=_sha256(log_path),
     )
     rows = []

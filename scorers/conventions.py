@@ -77,7 +77,7 @@ def final_agreement(final_actions: Sequence[int]) -> tuple[float, int]:
 def tipping_round(
     steps: Sequence[Mapping[str, Any]], alternative: int = 1, share: float = 0.95, hold: int = 3
 ) -> int | None:
-    """First round of `hold` consecutive rounds where >= `share` of all plays name the alternative."""
+    """First round of `hold` consecutive rounds with >= `share` of all plays on the alternative."""
     shares = [
         sum(1 for a in s["act"] if a == alternative) / max(1, 2 * len(s["pairs"])) for s in steps
     ]
@@ -105,8 +105,11 @@ def naming_episode_metrics(
         "success_rate": float(np.mean([o for s in steps for o in s["ok"]])) if steps else 0.0,
         "rounds_played": float(len(steps)),
         "invalid_rate": invalid / asked if asked else 0.0,
-        "winner_is_first": float(winner == 0) if binary and winner >= 0 else math.nan,
-        "first_choice_first": float(np.mean([a == 0 for a in first])) if binary and first else math.nan,
+        # the winner exists only where a convention formed (no tie-break decides a split)
+        "winner_is_first": float(winner == 0) if binary and consensus is not None else math.nan,
+        "first_choice_first": (
+            float(np.mean([a == 0 for a in first])) if binary and first else math.nan
+        ),
         "first_choice_n": float(len(first)) if binary else math.nan,
     }
 

@@ -20,7 +20,8 @@ from collective_bench.game import Action, StepResult
 from collective_bench.seeds import rng_for
 from collective_bench.topology import random_perfect_matching
 
-TASK_NAME = "naming_game"
+TASK_NAME = "coordination"
+"""The id written into observations: neutral, so the prompt does not name the literature."""
 LABEL_LENGTH = 4
 TIP_SHARE = 0.95
 TIP_ROUNDS = 3
@@ -98,8 +99,8 @@ class NamingGame:
     name: str = TASK_NAME
 
     def _pairs(self, seed: int, round_no: int) -> tuple[tuple[int, int], ...]:
-        pairs = random_perfect_matching(range(self.params.n_agents), rng_for("pairs", seed, round_no))
-        return tuple(pairs)
+        agents = range(self.params.n_agents)
+        return tuple(random_perfect_matching(agents, rng_for("pairs", seed, round_no)))
 
     def initial_state(self, seed: int) -> NamingState:
         p = self.params
@@ -202,7 +203,8 @@ class NamingGame:
             "n_labels": self.params.n_labels,
             "labels": list(state.labels),
             "committed": sorted(state.committed),
-            "committed_fraction": self.params.committed_fraction,
+            # the realised share (agents are whole): 0.1 of 24 is 2 agents, 0.083
+            "committed_fraction": len(state.committed) / self.params.n_agents,
             "rounds_played": state.round,
             "consensus_round": state.consensus_round,
             "tipped_round": state.tipped_round,

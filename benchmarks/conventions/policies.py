@@ -3,7 +3,8 @@
 - ``textbook``: adaptive play (Young, Econometrica 1993): best response to the labels its
   partners named in its own memory; ties and an empty memory are broken at random.
 - ``random``: a uniformly random label.
-- ``minimal_ng_speaker``: the speaker of the minimal naming game (Baronchelli et al., 2006).
+
+(The minimal naming game's speaker, for calibration, lives in minimal.py.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections import Counter
 from typing import Any
 
 from benchmarks.conventions.adapter import format_answer
+from benchmarks.conventions.game import TASK_NAME
 from collective_bench.policies import TaskPolicies
+
 
 def textbook(observation: dict[str, Any], rng: random.Random) -> str:
     labels = observation["labels"]
@@ -29,7 +32,7 @@ def uniform(observation: dict[str, Any], rng: random.Random) -> str:
 
 
 POLICIES = TaskPolicies(
-    task="naming_game",
+    task=TASK_NAME,
     policies={"textbook": textbook, "random": uniform},
     format_answer=format_answer,
 )

@@ -13,7 +13,7 @@ from benchmarks.conventions.game import NamingGame, NamingParams
 from collective_bench import HARNESS_VERSION
 from collective_bench.driver_inspect import play_episode
 from collective_bench.params import parse_floats
-from collective_bench.seeds import episode_seeds
+from collective_bench.seeds import derive_seed, episode_seeds
 from scorers.conventions import committed_episode_metrics, naming_episode_metrics
 from scorers.inspect_wrappers import EPOCHS, ci_high, ci_low, nanmean, trajectory_scorer
 
@@ -39,7 +39,8 @@ def committed_scorer() -> Scorer:
 def _samples(params_list: list[NamingParams], seed: int, episodes: int) -> MemoryDataset:
     samples = []
     for v, params in enumerate(params_list):
-        for i, ep_seed in enumerate(episode_seeds(seed + v, episodes)):
+        base = seed if len(params_list) == 1 else derive_seed("variant", seed, v)
+        for i, ep_seed in enumerate(episode_seeds(base, episodes)):
             samples.append(
                 Sample(
                     id=f"v{v}-ep{i:03d}" if len(params_list) > 1 else f"ep{i:03d}",

@@ -50,7 +50,7 @@ class ReferenceAPI(ModelAPI):
         model_name: str,
         base_url: str | None = None,
         api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),
+        config: GenerateConfig = GenerateConfig(),  # noqa: B008 - inspect's ModelAPI signature
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)

@@ -106,3 +106,4 @@ def test_every_eval_yaml_task_is_registered() -> None:
         assert path.resolve().parent == source_dir, (
             f"{name!r} is listed in {path} but its task is defined in {source_dir}"
         )
+        assert item["family"] == registered[name].family, f"{path}: wrong family for {name!r}"

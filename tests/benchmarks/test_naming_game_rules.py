@@ -6,6 +6,7 @@ import json
 import random
 from collections import Counter
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -182,7 +183,7 @@ def test_textbook_converges_for_n24_w10() -> None:
 
 def test_random_policy_does_not_converge() -> None:
     params = NamingParams(n_agents=24, n_labels=10, max_rounds=100)
-    oks = []
+    oks: list[int] = []
     for seed in range(5):
         traj = _trajectory(params, seed, policy=uniform)
         assert traj.summary["consensus_round"] is None and len(traj.steps) == 100
@@ -198,7 +199,7 @@ def test_stop_early_false_plays_every_round() -> None:
 
 
 def test_textbook_is_a_best_response_to_partners_in_memory() -> None:
-    obs = {
+    obs: dict[str, Any] = {
         "labels": ["aaaa", "bbbb", "cccc"],
         "memory": [
             {"you": "aaaa", "partner": "bbbb", "payoff": -50},

@@ -71,7 +71,7 @@ def test_list_json_has_every_task():
 
 def test_run_then_scores_then_leaderboard(tmp_path, capsys):
     logs = tmp_path / "logs"
-    code = main(["run", "--task", "naming_game", "--episodes", "2", "-T", "max_rounds=20",
+    code = main(["run", "--task", "naming_game", "--episodes", "2", "-T", "max_rounds=30",
                  "--log-dir", str(logs), "--display", "none"])
     assert code == 0
     capsys.readouterr()
@@ -81,7 +81,10 @@ def test_run_then_scores_then_leaderboard(tmp_path, capsys):
             "n_episodes", "log"}
     assert rows and all(keys <= set(r) for r in rows)
     consensus = {r["model"]: r["value"] for r in rows if r["metric"] == "consensus"}
-    assert consensus == {"reference/random": 0.0, "reference/textbook": 1.0}
+    agreement = {r["model"]: r["value"] for r in rows if r["metric"] == "final_agreement"}
+    assert consensus["reference/random"] == 0.0
+    assert consensus["reference/textbook"] > 0.0
+    assert agreement["reference/textbook"] > 2 * agreement["reference/random"]
     for r in rows:
         if r["value"] is not None:
             assert r["ci_low"] <= r["value"] <= r["ci_high"]
@@ -92,7 +95,7 @@ def test_run_then_scores_then_leaderboard(tmp_path, capsys):
 
     # the same command again resumes the eval set: nothing left to run, no new logs
     before = sorted(p.name for p in logs.glob("*.eval"))
-    assert main(["run", "--task", "naming_game", "--episodes", "2", "-T", "max_rounds=20",
+    assert main(["run", "--task", "naming_game", "--episodes", "2", "-T", "max_rounds=30",
                  "--log-dir", str(logs), "--display", "none"]) == 0
     assert sorted(p.name for p in logs.glob("*.eval")) == before
 

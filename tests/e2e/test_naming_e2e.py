@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import collective_bench  # noqa: F401 - offline defaults before inspect loads
 from inspect_ai import eval
 from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
 
+import collective_bench  # noqa: F401 - offline defaults before inspect loads
 from benchmarks.conventions.tasks import committed_minority, naming_game
 from collective_bench.observation import find_block
 
@@ -93,7 +93,7 @@ def test_focal_agent_in_background_population_uses_both_models(tmp_path):
 
 def test_reference_models_differ_as_expected(tmp_path):
     logs = eval(
-        [naming_game(episodes=3, max_rounds=25)],
+        [naming_game(episodes=3, max_rounds=40)],
         model=["reference/textbook", "reference/random"],
         display="none",
         log_dir=str(tmp_path),
@@ -112,5 +112,6 @@ def test_committed_minority_tips_only_above_a_threshold(tmp_path):
     for s in log.samples:
         v = s.scores["committed_scorer"].value
         by_fraction.setdefault(v["committed_fraction"], []).append(v["tipped"])
-    assert by_fraction[0.05] == [0.0, 0.0]
-    assert by_fraction[0.4] == [1.0, 1.0]
+    # the realised share of whole agents is reported: 1 of 24 and 9 of 24
+    assert by_fraction[1 / 24] == [0.0, 0.0]
+    assert by_fraction[9 / 24] == [1.0, 1.0]
