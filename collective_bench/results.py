@@ -40,8 +40,8 @@ def find_logs(log_dir: str | Path) -> list[Path]:
     if not root.is_dir():
         raise UserError(f"log directory {str(root)!r} does not exist; run 'cbench run' first "
                         "or pass the directory that holds your .eval logs")
-    infos = list_eval_logs(str(root), recursive=True)
-    return sorted(Path(i.name.removeprefix("file://")) for i in infos)
+    infos = list_eval_logs(str(root.resolve()), recursive=True)
+    return sorted(Path(i.name.removeprefix("file://")).resolve() for i in infos)
 
 
 def _episode_values(log_path: Path) -> tuple[list[dict[str, float]], int, int]:
@@ -111,7 +111,9 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
 
 
 def rows_from_dir(log_dir: str | Path, aggregate_for: AggregateFor) -> list[ResultRow]:
-    root = Path(log_dir)
+    # Resolved, so that `log` is relative to it: an absolute path would publish the user's
+    # directory layout on the leaderboard.
+    root = Path(log_dir).resolve()
     rows: list[ResultRow] = []
     for path in find_logs(root):
         rows.extend(rows_from_log(path, root, aggregate_for))

@@ -61,6 +61,25 @@ def labels_in_use(steps: Sequence[Mapping[str, Any]]) -> list[int]:
     return [len({a for a in s["act"] if a >= 0}) for s in steps]
 
 
+IDLE = -2
+"""An agent that was not matched in a round (graph topologies)."""
+
+
+def last_actions(steps: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Each agent's move in the last round it played (-1 invalid; IDLE if it never played).
+
+    On a complete well-mixed population this is simply the last round's moves.
+    """
+    if not steps:
+        return []
+    out = list(steps[-1]["act"])
+    for s in reversed(steps[:-1]):
+        if IDLE not in out:
+            break
+        out = [a if a != IDLE else b for a, b in zip(out, s["act"], strict=True)]
+    return out
+
+
 def final_agreement(final_actions: Sequence[int]) -> tuple[float, int]:
     """Share of all agents naming the dominant label in the last round, and that label's index.
 
@@ -91,7 +110,7 @@ def naming_episode_metrics(
     n_agents, n_labels = int(summary["n_agents"]), int(summary["n_labels"])
     consensus = strict_consensus_round(steps, n_agents)
     held = held_success_round(success_rates(steps))
-    agreement, winner = final_agreement(steps[-1]["act"]) if steps else (0.0, -1)
+    agreement, winner = final_agreement(last_actions(steps)) if steps else (0.0, -1)
     in_use = labels_in_use(steps)
     binary = n_labels == 2
     first = [a for a in steps[0]["act"] if a >= 0] if steps else []
@@ -120,7 +139,7 @@ def committed_episode_metrics(
     """Per-episode metrics of the committed-minority task (alternative = label index 1)."""
     tipped = tipping_round(steps)
     committed = set(summary["committed"])
-    final = steps[-1]["act"] if steps else []
+    final = last_actions(steps)
     free = [a for i, a in enumerate(final) if i not in committed]
     return {
         "tipped": float(tipped is not None),

@@ -18,7 +18,16 @@ from typing import Any
 from collective_bench.errors import UserError
 from collective_bench.game import Action, StepResult
 from collective_bench.seeds import rng_for
-from collective_bench.topology import random_perfect_matching
+from collective_bench.topology import (
+    GRAPH_KINDS,
+    graph_matching,
+    make_graph,
+    random_perfect_matching,
+)
+
+WELL_MIXED = "well_mixed"
+IDLE = -2
+"""Record value for an agent not matched this round (graph topologies); -1 is an invalid answer."""
 
 TASK_NAME = "coordination"
 """The id written into observations: neutral, so the prompt does not name the literature."""
@@ -42,8 +51,15 @@ class NamingParams:
     established: bool = False
     stop_early: bool = True
     n_focal: int | None = None
+    topology: str = WELL_MIXED
+    degree: int = 4
 
     def __post_init__(self) -> None:
+        if self.topology != WELL_MIXED and self.topology not in GRAPH_KINDS:
+            raise UserError(
+                f"unknown topology {self.topology!r}; choose one of "
+                f"{', '.join((WELL_MIXED, *GRAPH_KINDS))}"
+            )
         if self.n_agents < 2 or self.n_agents % 2:
             raise UserError(f"n_agents must be an even number >= 2, got {self.n_agents}")
         if self.n_labels < 2:
@@ -99,8 +115,15 @@ class NamingGame:
     name: str = TASK_NAME
 
     def _pairs(self, seed: int, round_no: int) -> tuple[tuple[int, int], ...]:
-        agents = range(self.params.n_agents)
-        return tuple(random_perfect_matching(agents, rng_for("pairs", seed, round_no)))
+        """Well mixed: a random perfect matching. On a graph: a random maximal matching of its
+        edges, so agents only meet neighbours and some may sit a round out."""
+        rng = rng_for("pairs", seed, round_no)
+        p = self.params
+        if p.topology == WELL_MIXED:
+            return tuple(random_perfect_matching(range(p.n_agents), rng))
+        graph = make_graph(p.topology, p.n_agents, rng_for("graph", seed).randrange(2**31),
+                           degree=p.degree)
+        return tuple(graph_matching(graph, rng))
 
     def initial_state(self, seed: int) -> NamingState:
         p = self.params
@@ -117,11 +140,13 @@ class NamingGame:
         )
 
     def acting_agents(self, state: NamingState) -> list[int]:
-        return [a for a in range(self.params.n_agents) if a not in state.committed]
+        matched = {a for pair in state.pairs for a in pair}
+        return [a for a in sorted(matched) if a not in state.committed]
 
     def fixed_actions(self, state: NamingState) -> dict[int, Action]:
         alternative = state.labels[1]
-        return {a: alternative for a in sorted(state.committed)}
+        matched = {a for pair in state.pairs for a in pair}
+        return {a: alternative for a in sorted(state.committed) if a in matched}
 
     def observe(self, state: NamingState, agent: int) -> dict[str, Any]:
         return {
@@ -168,10 +193,14 @@ class NamingGame:
         if tipped is None and tip_run >= TIP_ROUNDS:
             tipped = state.round + 1 - (TIP_ROUNDS - 1)
         index = {label: i for i, label in enumerate(labels)}
+        matched = {a for pair in state.pairs for a in pair}
         record = {
             "round": state.round + 1,
             "pairs": [list(pair) for pair in state.pairs],
-            "act": [index[c] if c is not None else -1 for c in chosen],
+            "act": [
+                IDLE if a not in matched else (index[c] if c is not None else -1)
+                for a, c in enumerate(chosen)
+            ],
             "ok": ok,
         }
         new = replace(
@@ -205,6 +234,7 @@ class NamingGame:
             "committed": sorted(state.committed),
             # the realised share (agents are whole): 0.1 of 24 is 2 agents, 0.083
             "committed_fraction": len(state.committed) / self.params.n_agents,
+            "topology": self.params.topology,
             "rounds_played": state.round,
             "consensus_round": state.consensus_round,
             "tipped_round": state.tipped_round,

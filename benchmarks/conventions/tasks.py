@@ -70,13 +70,16 @@ def naming_game(
     memory: int = 5,
     max_rounds: int = 30,
     n_focal: int | None = None,
+    topology: str = "well_mixed",
+    degree: int = 4,
     episodes: int = 6,
     seed: int = 0,
     cache: bool = False,
 ) -> Task:
     """Ashery et al. (2025): random pairs name one of W labels; does a convention emerge?"""
     params = NamingParams(
-        n_agents=n_agents, n_labels=n_labels, memory=memory, max_rounds=max_rounds, n_focal=n_focal
+        n_agents=n_agents, n_labels=n_labels, memory=memory, max_rounds=max_rounds,
+        n_focal=n_focal, topology=topology, degree=degree,
     )
     return _naming_task("naming_game", params, episodes, seed, cache)
 
@@ -87,13 +90,16 @@ def naming_game_binary(
     memory: int = 5,
     max_rounds: int = 30,
     n_focal: int | None = None,
+    topology: str = "well_mixed",
+    degree: int = 4,
     episodes: int = 8,
     seed: int = 0,
     cache: bool = False,
 ) -> Task:
     """The W=2 naming game, where collective and individual bias are measured."""
     params = NamingParams(
-        n_agents=n_agents, n_labels=2, memory=memory, max_rounds=max_rounds, n_focal=n_focal
+        n_agents=n_agents, n_labels=2, memory=memory, max_rounds=max_rounds, n_focal=n_focal,
+        topology=topology, degree=degree,
     )
     return _naming_task("naming_game_binary", params, episodes, seed, cache)
 

@@ -94,6 +94,7 @@ class ReferenceAPI(ModelAPI):
             output_tokens=count_tokens(answer),
         )
         usage.total_tokens = usage.input_tokens + usage.output_tokens
+        usage.total_cost = 0.0  # scripted and local: the cost is known, and it is zero
         return ModelOutput.from_content(
             model=f"reference/{self.model_name}", content=answer
         ).model_copy(update={"usage": usage})

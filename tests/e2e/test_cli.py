@@ -88,6 +88,8 @@ def test_run_then_scores_then_leaderboard(tmp_path, capsys):
     for r in rows:
         if r["value"] is not None:
             assert r["ci_low"] <= r["value"] <= r["ci_high"]
+    assert all(not Path(r["log"]).is_absolute() and r["log"].endswith(".eval") for r in rows)
+    assert all(r["cost_usd"] == 0.0 for r in rows)  # reference models: known, zero
     assert main(["scores", str(logs), "--format", "csv"]) == 0
     csv_lines = capsys.readouterr().out.splitlines()
     assert csv_lines[0].startswith("model,task,task_version,family,metric,value")
