@@ -134,6 +134,35 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tipping(args: argparse.Namespace) -> int:
+    from collective_bench.sweep import check_model, parse_assignments
+
+    _registry()
+    from benchmarks.conventions.tipping import bisect_critical_fraction
+
+    roles = {k: str(v) for k, v in parse_assignments(args.model_role, "--model-role").items()}
+    for model in [args.model, *roles.values()]:
+        check_model(model)
+    if args.episodes < 1:
+        raise UserError(f"--episodes must be at least 1, got {args.episodes}")
+    search = bisect_critical_fraction(
+        args.model, n_agents=args.n_agents, episodes=args.episodes, max_rounds=args.max_rounds,
+        seed=args.seed, log_dir=args.log_dir, model_roles=roles,
+    )
+    if args.json:
+        print(json.dumps(search.to_dict()))
+        return 0
+    for probe in search.probes:
+        print(f"committed {probe['committed']:>3} ({probe['fraction']:.3f}): "
+              f"tipped in {probe['tipped_share']:.0%} of episodes")
+    if search.critical_fraction is None:
+        print(f"{args.model}: no tipping even with {args.n_agents // 2} committed agents")
+    else:
+        print(f"{args.model}: critical fraction {search.critical_fraction:.3f} "
+              f"({search.critical_count} of {args.n_agents} agents)")
+    return 0
+
+
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from leaderboard.build import build_site
 
@@ -181,6 +210,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_calibrate)
+
+    s = sub.add_parser("tipping", help="a model's critical committed fraction, by bisection")
+    s.add_argument("--model", required=True)
+    s.add_argument("--model-role", action="append", default=[], metavar="ROLE=MODEL")
+    s.add_argument("--n-agents", type=int, default=24)
+    s.add_argument("--episodes", type=int, default=2, help="episodes per probe")
+    s.add_argument("--max-rounds", type=int, default=25)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--log-dir", default="results/tipping")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_tipping)
 
     s = sub.add_parser("leaderboard", help="build the static leaderboard site")
     lb = s.add_subparsers(dest="action", required=True)

@@ -6,10 +6,10 @@ already differ per agent and round, because the observation block names both).
 
 from __future__ import annotations
 
-import collective_bench  # noqa: F401
 from inspect_ai import eval
 from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
 
+import collective_bench  # noqa: F401
 from benchmarks.conventions.tasks import naming_game
 from collective_bench.observation import find_block
 
