@@ -64,3 +64,31 @@ def get_task(name: str) -> TaskEntry:
             f"unknown task {name!r}; run 'cbench list' to see the tasks "
             f"({', '.join(sorted(_TASKS))})"
         ) from None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A `cbench calibrate <name>` entry: reproduce a known result under the direct driver."""
+
+    name: str
+    summary: str
+    add_arguments: Callable[[Any], None]
+    """(argparse parser) -> None: the calibration's own options."""
+    run: Callable[[Any], dict[str, Any]]
+    """(parsed args) -> the JSON-able result printed by --json."""
+    render: Callable[[dict[str, Any]], str]
+    """result -> a human-readable table."""
+
+
+_CALIBRATIONS: dict[str, Calibration] = {}
+
+
+def register_calibration(entry: Calibration) -> Calibration:
+    if entry.name in _CALIBRATIONS:
+        raise ValueError(f"calibration {entry.name!r} is already registered")
+    _CALIBRATIONS[entry.name] = entry
+    return entry
+
+
+def all_calibrations() -> list[Calibration]:
+    return [_CALIBRATIONS[k] for k in sorted(_CALIBRATIONS)]

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from collective_bench.errors import UserError
 
@@ -109,28 +109,8 @@ def cmd_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    if args.family != "naming":
-        raise UserError(f"unknown calibration {args.family!r}; available: naming")
-    from benchmarks.conventions.calibration import calibrate_naming
-
-    sizes = _csv_list(args.sizes, int, "--sizes")
-    if len(sizes) < 2 or min(sizes) < 2:
-        raise UserError("--sizes needs at least two population sizes >= 2, e.g. 64,128,256")
-    if args.runs < 1:
-        raise UserError(f"--runs must be at least 1, got {args.runs}")
-    result = calibrate_naming(sizes, args.runs, args.seed)
-    if args.json:
-        print(json.dumps({k: result[k] for k in (
-            "sizes", "convergence_time", "peak_words", "peak_time", "exponents")}))
-        return 0
-    print(f"{'N':>6} {'t_conv':>12} {'t_conv/N^1.5':>13} {'peak words':>11} {'t_peak':>10}")
-    for i, n in enumerate(result["sizes"]):
-        print(f"{n:>6} {result['convergence_time'][i]:>12.1f} "
-              f"{result['convergence_time_over_n15'][i]:>13.2f} "
-              f"{result['peak_words'][i]:>11.1f} {result['peak_time'][i]:>10.1f}")
-    e = result["exponents"]
-    print(f"exponents: convergence {e['convergence_time']:.3f}, peak words "
-          f"{e['peak_words']:.3f}, peak time {e['peak_time']:.3f} (theory: 1.5)")
+    result = args.calibration.run(args)
+    print(json.dumps(result) if args.json else args.calibration.render(result))
     return 0
 
 
@@ -163,19 +143,16 @@ def cmd_tipping(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_leaderboard(args: argparse.Namespace) -> int:
-    from leaderboard.build import build_site
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (and exit code 2), like every other error."""
 
-    rows = _rows(args.results)
-    if not rows:
-        raise UserError(f"no finished runs under {args.results!r}; run 'cbench run' first")
-    index = build_site(rows, Path(args.out))
-    print(index.resolve())
-    return 0
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cbench", description=__doc__)
+    registry = _registry()
+    p = _OneLineParser(prog="cbench", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("list", help="tasks with versions, parameters and metrics")
@@ -204,12 +181,12 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_scores)
 
     s = sub.add_parser("calibrate", help="reproduce known results under the direct driver")
-    s.add_argument("family", help="naming")
-    s.add_argument("--sizes", default="64,128,256,512")
-    s.add_argument("--runs", type=int, default=8)
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_calibrate)
+    cal = s.add_subparsers(dest="calibration_name", required=True, metavar="NAME")
+    for entry in registry.all_calibrations():
+        c = cal.add_parser(entry.name, help=entry.summary)
+        entry.add_arguments(c)
+        c.add_argument("--json", action="store_true", help="print the result as JSON")
+        c.set_defaults(func=cmd_calibrate, calibration=entry)
 
     s = sub.add_parser("tipping", help="a model's critical committed fraction, by bisection")
     s.add_argument("--model", required=True)
@@ -222,18 +199,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_tipping)
 
-    s = sub.add_parser("leaderboard", help="build the static leaderboard site")
-    lb = s.add_subparsers(dest="action", required=True)
-    b = lb.add_parser("build")
-    b.add_argument("--results", default=DEFAULT_RESULTS)
-    b.add_argument("--out", default=DEFAULT_SITE)
-    b.set_defaults(func=cmd_leaderboard)
+    from leaderboard.cli import add_commands
+
+    add_commands(sub, _rows)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
     try:
+        args = parser().parse_args(argv)
         code: int = args.func(args)
         return code
     except UserError as error:

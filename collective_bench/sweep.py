@@ -19,7 +19,7 @@ from inspect_ai.model import get_model
 
 from collective_bench.errors import UserError
 
-DEFAULT_MODELS = ("reference/random", "reference/textbook")
+DEFAULT_MODELS = ("reference/random", "reference/selfish", "reference/textbook")
 _MARKUP = re.compile(r"\[/?[a-z ]+\]")
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from benchmarks.conventions import policies as _policies
 from benchmarks.conventions import tasks as _tasks
-from benchmarks.registry import TaskEntry, register
+from benchmarks.conventions.calibration import CALIBRATION
+from benchmarks.registry import TaskEntry, register, register_calibration
 from collective_bench.policies import register_task_policies
 from scorers.conventions import aggregate_committed, aggregate_naming
 
 register_task_policies(_policies.POLICIES)
+register_calibration(CALIBRATION)
 
 NAMING_METRICS = (
     "consensus", "time_to_consensus", "time_to_95_success", "final_agreement",

@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 
 from benchmarks.conventions.minimal import MinimalNamingGame, MinimalState, speaker_policy
+from benchmarks.registry import Calibration
 from collective_bench.driver_direct import run_direct
+from collective_bench.errors import UserError
 from collective_bench.seeds import derive_seed
 
 
@@ -66,3 +68,52 @@ def calibrate_naming(sizes: Sequence[int], runs: int, seed: int = 0) -> dict[str
         },
         "convergence_time_over_n15": [c / n**1.5 for c, n in zip(conv, sizes, strict=True)],
     }
+
+
+def _csv_ints(text: str) -> list[int]:
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UserError(f"--sizes expects comma-separated ints, got {text!r}") from None
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--sizes", default="64,128,256,512", help="population sizes")
+    parser.add_argument("--runs", type=int, default=8, help="runs per size")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def run_from_args(args: Any) -> dict[str, Any]:
+    sizes = _csv_ints(args.sizes)
+    if len(sizes) < 2 or min(sizes) < 2:
+        raise UserError("--sizes needs at least two population sizes >= 2, e.g. 64,128,256")
+    if args.runs < 1:
+        raise UserError(f"--runs must be at least 1, got {args.runs}")
+    result = calibrate_naming(sizes, args.runs, args.seed)
+    return {k: result[k] for k in (
+        "sizes", "convergence_time", "peak_words", "peak_time", "exponents")}
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [f"{'N':>6} {'t_conv':>12} {'t_conv/N^1.5':>13} {'peak words':>11} {'t_peak':>10}"]
+    for i, n in enumerate(result["sizes"]):
+        lines.append(
+            f"{n:>6} {result['convergence_time'][i]:>12.1f} "
+            f"{result['convergence_time'][i] / n**1.5:>13.2f} "
+            f"{result['peak_words'][i]:>11.1f} {result['peak_time'][i]:>10.1f}"
+        )
+    e = result["exponents"]
+    lines.append(
+        f"exponents: convergence {e['convergence_time']:.3f}, peak words {e['peak_words']:.3f}, "
+        f"peak time {e['peak_time']:.3f} (theory: 1.5)"
+    )
+    return "\n".join(lines)
+
+
+CALIBRATION = Calibration(
+    name="naming",
+    summary="minimal naming game (Baronchelli et al. 2006): N^1.5 scaling of times and words",
+    add_arguments=add_arguments,
+    run=run_from_args,
+    render=render,
+)

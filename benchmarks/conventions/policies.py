@@ -33,6 +33,8 @@ def uniform(observation: dict[str, Any], rng: random.Random) -> str:
 
 POLICIES = TaskPolicies(
     task=TASK_NAME,
-    policies={"textbook": textbook, "random": uniform},
+    # In a pure coordination game self-interest *is* coordination: the selfish best response to
+    # what partners named is adaptive play, so `selfish` plays the textbook policy here.
+    policies={"textbook": textbook, "random": uniform, "selfish": textbook},
     format_answer=format_answer,
 )

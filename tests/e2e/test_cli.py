@@ -35,11 +35,15 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (["run", "-T", "oops"], "-T expects key=value"),
         (["scores", "/nonexistent/logs"], "log directory '/nonexistent/logs' does not exist"),
         (["calibrate", "naming", "--sizes", "8,x"], "--sizes expects comma-separated ints"),
-        (["calibrate", "opinionz"], "unknown calibration 'opinionz'"),
+        (["calibrate", "opinionz"], "invalid choice: 'opinionz'"),
+        (["run", "--episodes", "many"], "invalid int value: 'many'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args, expected, capsys, tmp_path):
-    code = main([*args, "--log-dir", str(tmp_path)] if args[0] == "run" else args)
+    try:
+        code = main([*args, "--log-dir", str(tmp_path)] if args[0] == "run" else args)
+    except SystemExit as exit_:  # argparse's own usage errors
+        code = int(exit_.code or 0)
     err = capsys.readouterr().err
     assert code == 2
     assert expected in err

@@ -1,0 +1,1 @@
+"""Task family: cooperation (see README.md in this folder)."""

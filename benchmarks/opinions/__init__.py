@@ -1,0 +1,1 @@
+"""Task family: opinions (see README.md in this folder)."""

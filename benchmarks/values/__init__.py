@@ -1,0 +1,1 @@
+"""Task family: values (see README.md in this folder)."""
