@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: install
-	$(VENV)/bin/cbench run --display plain
+	$(VENV)/bin/cbench run --preset quick --display plain
 	$(VENV)/bin/cbench leaderboard build --results results --out site
 
 lint: install

@@ -15,3 +15,10 @@ def reference() -> Any:
     from collective_bench.reference.provider import ReferenceAPI
 
     return ReferenceAPI
+
+
+@modelapi(name="litellm")
+def litellm() -> Any:
+    from collective_bench.providers.litellm_api import LiteLLMAPI
+
+    return LiteLLMAPI

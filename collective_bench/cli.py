@@ -70,6 +70,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         log_dir=args.log_dir,
         cache=args.cache,
         display=args.display,
+        model_base_url=args.model_base_url,
+        model_args=parse_assignments(args.M, "-M"),
+        prices=args.prices,
+        preset=args.preset,
     )
     logs = run_sweep(spec, registry)
     failed = [log for log in logs if log.status != "success"]
@@ -171,6 +175,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--log-dir", default=DEFAULT_LOG_DIR)
     s.add_argument("-T", action="append", default=[], metavar="KEY=VALUE", help="task parameter")
     s.add_argument("--cache", action="store_true", help="cache model answers (scoped per agent)")
+    s.add_argument("--model-base-url", help="endpoint for --model (e.g. a vLLM or proxy URL)")
+    s.add_argument("-M", action="append", default=[], metavar="KEY=VALUE",
+                   help="model argument (keys: use -M api_key_env=VAR, never the key itself)")
+    s.add_argument("--prices", help="price file (JSON/YAML) for models not in litellm's map")
+    s.add_argument("--preset", choices=["quick"],
+                   help="quick: the small per-task settings `make run` uses")
     s.add_argument("--display", choices=["full", "rich", "plain", "log", "none"], default=None)
     s.set_defaults(func=cmd_run)
 
@@ -199,9 +209,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_tipping)
 
+    from collective_bench.cli_providers import add_commands as add_provider_commands
     from leaderboard.cli import add_commands
 
     add_commands(sub, _rows)
+    add_provider_commands(sub)
     return p
 
 
@@ -213,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"cbench: error: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # `cbench list | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("cbench: interrupted; run the same command again to resume", file=sys.stderr)
         return 130

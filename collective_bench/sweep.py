@@ -18,6 +18,8 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
 from collective_bench.errors import UserError
+from collective_bench.providers.litellm_api import is_secret_arg
+from collective_bench.providers.preflight import check_litellm_key, check_reachable
 
 DEFAULT_MODELS = ("reference/random", "reference/selfish", "reference/textbook")
 _MARKUP = re.compile(r"\[/?[a-z ]+\]")
@@ -37,6 +39,10 @@ class SweepSpec:
     log_dir: str = "results/local"
     cache: bool = False
     display: str | None = None
+    model_base_url: str | None = None
+    model_args: Mapping[str, Any] = field(default_factory=dict)
+    prices: str | None = None
+    preset: str | None = None
 
 
 def one_line(error: BaseException) -> str:
@@ -59,13 +65,20 @@ def parse_assignments(items: Sequence[str], flag: str) -> dict[str, Any]:
     return out
 
 
-def check_model(model: str) -> None:
-    """Fail early, in one line, on an unknown provider, a missing key or an unknown policy."""
+def check_model(
+    model: str, base_url: str | None = None, model_args: Mapping[str, Any] | None = None
+) -> None:
+    """Fail early, in one line, on an unknown provider, a missing key, an unreachable endpoint
+    or an unknown policy."""
     if "/" not in model:
         raise UserError(f"model {model!r} needs a provider prefix, e.g. reference/textbook "
                         "or openai/gpt-4o")
+    if base_url is not None:
+        check_reachable(base_url)
+    if model.startswith("litellm/"):
+        check_litellm_key(model.removeprefix("litellm/"), base_url)
     try:
-        get_model(model)
+        get_model(model, base_url=base_url, memoize=False, **dict(model_args or {}))
     except UserError:
         raise
     except Exception as error:  # noqa: BLE001 - every provider raises its own kind
@@ -85,7 +98,8 @@ def build_tasks(spec: SweepSpec, registry: Any) -> list[Task]:
     tasks = []
     for entry in entries:
         params = entry.parameters()
-        args = {**entry.suite_args, "seed": spec.seed, "cache": spec.cache}
+        preset = dict(entry.suite_args) if spec.preset == "quick" else {}
+        args = {**preset, "seed": spec.seed, "cache": spec.cache}
         if spec.episodes is not None:
             args["episodes"] = spec.episodes
         args.update({k: v for k, v in spec.task_args.items() if k in params})
@@ -102,17 +116,34 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
     """Run (or resume) the sweep; returns the logs of every task x model."""
     if spec.episodes is not None and spec.episodes < 1:
         raise UserError(f"--episodes must be at least 1, got {spec.episodes}")
+    secret = [k for k in spec.model_args if is_secret_arg(k)]
+    if secret:
+        raise UserError(
+            f"pass keys through the environment, not -M {secret[0]}=...: model args are written "
+            "into the log. Export the provider's key variable, or use -M api_key_env=VARIABLE"
+        )
     tasks = build_tasks(spec, registry)
-    for model in [*spec.models, *spec.model_roles.values()]:
+    if spec.prices:
+        from collective_bench.providers.prices import register_prices
+
+        register_prices(spec.prices)
+    for model in spec.models:
+        check_model(model, spec.model_base_url, spec.model_args)
+    for model in spec.model_roles.values():
         check_model(model)
     success, logs = eval_set(
         tasks,
         log_dir=spec.log_dir,
         model=list(spec.models),
+        model_base_url=spec.model_base_url,
+        model_args=dict(spec.model_args),
         model_roles=dict(spec.model_roles) or None,
         max_connections=spec.max_connections,
         display=spec.display,  # type: ignore[arg-type]
         retry_attempts=1,
+        # every finished episode is flushed to the log at once: after a crash or kill -9 the
+        # same command resumes without redoing it (episodes are expensive, a flush is not)
+        log_buffer=1,
         log_dir_allow_dirty=True,
         # The live sample buffer lets `inspect view` follow a slow LLM run; for scripted
         # reference models it is pure overhead (about 1 ms of 3 per call).

@@ -1,0 +1,1 @@
+"""Model providers beyond inspect's own: the litellm bridge and the local reference server."""

@@ -1,0 +1,124 @@
+"""The litellm/<model> path end to end over real HTTP against `cbench serve-reference`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model
+
+from benchmarks.conventions.tasks import naming_game
+from collective_bench.errors import UserError
+from collective_bench.providers.reference_server import Faults
+from collective_bench.providers.retry import STATS
+
+TASK = dict(n_agents=6, max_rounds=6, episodes=2)
+
+
+def moves(log):
+    return [s.store["EpisodeRecord:steps"] for s in sorted(log.samples, key=lambda s: s.id)]
+
+
+def test_http_path_plays_exactly_the_in_process_reference_moves(serve, tmp_path):
+    server = serve(policy="textbook")
+    over_http = eval(naming_game(**TASK), model="litellm/openai/textbook",
+                     model_base_url=server.base_url, display="none",
+                     log_dir=str(tmp_path / "http"))[0]
+    in_process = eval(naming_game(**TASK), model="reference/textbook", display="none",
+                      log_dir=str(tmp_path / "ref"))[0]
+    assert over_http.status == "success"
+    assert moves(over_http) == moves(in_process)
+    usage = over_http.stats.model_usage["litellm/openai/textbook"]
+    ref_usage = in_process.stats.model_usage["reference/textbook"]
+    assert usage.input_tokens == ref_usage.input_tokens  # the server counts the same tokens
+    assert usage.total_cost is None  # not in the price map: unknown, never 0
+    assert server.snapshot()["requests"] == sum(
+        s.scores["naming_scorer"].metadata["calls"] for s in over_http.samples)
+
+
+def test_faults_are_survived_and_counted(serve, tmp_path):
+    faults = Faults(rate_limit=0.08, server_error=0.08, truncated=0.05, empty=0.05,
+                    off_format=0.05, slow=0.02, slow_seconds=3, retry_after=0.01, seed=3)
+    server = serve(policy="textbook", faults=faults)
+    STATS.clear()
+    log = eval(naming_game(**TASK), model="litellm/openai/textbook",
+               model_base_url=server.base_url, model_args={"max_attempts": 8},
+               display="none", log_dir=str(tmp_path), timeout=1)[0]
+    assert log.status == "success"
+    seen = server.snapshot()
+    stats = STATS["litellm/openai/textbook"]
+    # every injected transport fault was retried, by kind (a timeout can also hit an ordinary
+    # request on a loaded machine, so timeouts are a lower bound)
+    assert seen["rate_limit"] > 0 and seen["server_error"] > 0 and seen["slow"] > 0
+    assert stats.by_kind["RateLimitError"] == seen["rate_limit"]
+    assert stats.by_kind["InternalServerError"] == seen["server_error"] + seen["truncated"]
+    assert stats.by_kind["Timeout"] >= seen["slow"]
+    assert stats.retries == sum(stats.by_kind.values())
+    assert stats.failures == 0
+    # a call that timed out before the server read it never shows in the server's count
+    assert 0 <= stats.calls - seen["requests"] <= stats.by_kind["Timeout"] - seen["slow"]
+    # empty and off-format answers reach the driver: re-asked, and counted when still invalid
+    # empty and off-format answers reach the driver: a bad first answer is re-asked once, a bad
+    # second answer is recorded invalid, so every bad answer is exactly one of the two
+    meta = [s.scores["naming_scorer"].metadata for s in log.samples]
+    reasks, invalid = sum(m["reasks"] for m in meta), sum(m["invalid"] for m in meta)
+    assert reasks > 0
+    assert reasks + invalid == seen["empty"] + seen["off_format"]
+
+
+def test_retry_after_is_honoured_and_attempts_are_capped(serve):
+    server = serve(policy="textbook", faults=Faults(rate_limit=1.0, retry_after=0.4))
+    model = get_model("litellm/openai/textbook", base_url=server.base_url, max_attempts=3,
+                      memoize=False)
+    start = time.perf_counter()
+    with pytest.raises(Exception, match="(?i)rate"):
+        asyncio.run(model.generate([ChatMessageUser(content="hi")], config=GenerateConfig()))
+    elapsed = time.perf_counter() - start
+    assert server.snapshot()["requests"] == 3
+    assert elapsed >= 2 * 0.4  # two waits of Retry-After between three attempts
+
+
+def test_non_retryable_errors_fail_at_once_with_the_providers_message(serve):
+    server = serve(policy="textbook")
+    model = get_model("litellm/openai/textbook", base_url=server.base_url + "/missing",
+                      max_attempts=5, memoize=False)
+    with pytest.raises(Exception, match="no route"):
+        asyncio.run(model.generate([ChatMessageUser(content="hi")], config=GenerateConfig()))
+    assert server.snapshot().get("requests", 0) == 0  # the router's 404, no retries
+
+
+def test_cost_comes_from_a_price_file(serve, tmp_path):
+    from collective_bench.providers.prices import register_prices
+
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"openai/priced-textbook": {
+        "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}}))
+    assert register_prices(prices) == ["openai/priced-textbook"]
+    server = serve(policy="textbook")
+    log = eval(naming_game(n_agents=4, max_rounds=2, episodes=1),
+               model="litellm/openai/priced-textbook", model_base_url=server.base_url,
+               display="none", log_dir=str(tmp_path / "logs"))[0]
+    usage = log.stats.model_usage["litellm/openai/priced-textbook"]
+    assert usage.total_cost == pytest.approx(1e-6 * usage.input_tokens + 2e-6 * usage.output_tokens)
+
+
+def test_connection_limit_bounds_requests_in_flight(serve, tmp_path):
+    server = serve(policy="textbook", latency_ms=30)
+    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model="litellm/openai/textbook",
+         model_base_url=server.base_url, max_connections=4, display="none",
+         log_dir=str(tmp_path / "a"))
+    assert server.snapshot()["max_in_flight"] <= 4
+    wide = serve(policy="textbook", latency_ms=30)
+    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model="litellm/openai/textbook",
+         model_base_url=wide.base_url, max_connections=24, display="none",
+         log_dir=str(tmp_path / "b"))
+    assert wide.snapshot()["max_in_flight"] > 4  # a whole round really is in flight together
+
+
+def test_secret_model_args_are_refused():
+    with pytest.raises(UserError, match="pass keys through the environment"):
+        get_model("litellm/openai/x", base_url="http://127.0.0.1:1/v1", api_key_x="s",
+                  memoize=False)
