@@ -7,6 +7,7 @@ before the first call, so a typo costs nothing.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -131,6 +132,10 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
         check_model(model, spec.model_base_url, spec.model_args)
     for model in spec.model_roles.values():
         check_model(model)
+    import collective_bench.progress  # noqa: F401 - registers the progress hook
+
+    if spec.display != "none":
+        os.environ["CBENCH_PROGRESS"] = "1"
     success, logs = eval_set(
         tasks,
         log_dir=spec.log_dir,

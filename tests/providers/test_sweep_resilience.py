@@ -146,3 +146,20 @@ def test_estimate_prints_calls_tokens_and_cost(capsys):
     assert model["input_tokens"] == task["input_tokens"] > 0
     assert model["cost_usd"] == pytest.approx(
         model["input_tokens"] * 1.5e-7 + model["output_tokens"] * 6e-7)
+
+
+def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, capsys):
+    from collective_bench.providers.reference_server import Faults
+    from collective_bench.providers.retry import STATS
+
+    STATS.clear()
+    server = serve(policy="textbook", faults=Faults(rate_limit=0.1, retry_after=0.01, seed=2))
+    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                 "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
+                 "--log-dir", str(tmp_path), "--display", "plain"]) == 0
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("[progress]")]
+    final = lines[-1]
+    assert "litellm/openai/textbook: 2/2 episodes, 0 errors" in final
+    retries = int(final.split(" retries")[0].rsplit(", ", 1)[1].replace(",", ""))
+    assert retries == server.snapshot()["rate_limit"] > 0
+    assert "cost" not in final and final.endswith("unknown so far")  # unpriced: never $0
