@@ -1,5 +1,5 @@
-"""The static leaderboard: results-schema rows -> one self-contained HTML page (see build.py).
+"""The static leaderboard: results-schema rows -> a citable static site (see build.py, README.md).
 
-It reads schema rows only, never inspect logs, so the page shows exactly what `cbench scores`
+It reads schema rows only, never inspect logs, so the site shows exactly what `cbench scores`
 reports and can be rebuilt anywhere from a results file.
 """

@@ -1,15 +1,18 @@
 """Build the static leaderboard site from results-schema rows.
 
-The input is the schema rows only (never inspect logs), so the page shows exactly what
-`cbench scores` reports. The site is one self-contained `index.html` that works from `file://` and
-any static host: inline CSS and JS, the rows inlined as a JSON block, no fetch and no external
-resource. A Content-Security-Policy with hashes of the page's own script and style backs that up:
-even if some text escaped escaping, the browser would refuse to run or load anything else.
+The input is the schema rows only (never inspect logs), plus the releases' RELEASE.json and the
+task registry's descriptions, so the site shows exactly what `cbench scores` reports. Pages:
+`index.html` (overview), `tasks/*.html`, `models/*.html`, `compare.html`, with `plots/*.svg` and
+`downloads/*`. Every page works from `file://` and any static host: inline CSS and JS, data inlined
+as JSON blocks, relative links only, nothing fetched. A Content-Security-Policy with hashes of
+the page's own script and style backs that up: even if some text escaped escaping, the browser
+would refuse to run anything else.
 
 Output is deterministic (same rows in any order give byte-identical files: rows are sorted and no
-build time is written) so a rebuild only shows up in a diff when the results change. Publishing is
-atomic: the site is rendered in memory, written to a temporary directory next to `out_dir`, and
-swapped in by rename, so a failure never leaves a half-built site.
+build time is written). Publishing is atomic: everything is rendered in memory first, written to a
+temporary directory next to `out_dir` and swapped in by rename, so a failure never leaves a
+half-built site. A `.leaderboard-files` manifest lists what the builder wrote, so it only ever
+replaces a directory it made.
 """
 
 from __future__ import annotations
@@ -17,25 +20,28 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from collective_bench.errors import UserError
-from collective_bench.results_schema import ResultRow
+from collective_bench.results_schema import SCHEMA_VERSION, ResultRow
+from leaderboard import downloads
+from leaderboard.cite import release_bibtex
+from leaderboard.overview import compare_entries, overview_table
+from leaderboard.pages import model_page, task_page
+from leaderboard.plots import dot_whisker_svg
+from leaderboard.publish import MANIFEST, publish
+from leaderboard.releases import Release, Run, latest_runs, release_dir, release_order, unreleased
 from leaderboard.rows import check_rows, load_rows_json, row_sort_key
-from leaderboard.view import build_view
+from leaderboard.schema import Schema, TaskInfo, load_schema, validate_rows
 
-__all__ = ["OUTPUT_FILES", "build_site", "data_json", "load_rows_json", "render_index"]
+__all__ = ["MANIFEST", "build_site", "render_site", "safe_json", "load_rows_json"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-OUTPUT_FILES = ("index.html", ".nojekyll")
-"""Every file the builder writes; an existing `out_dir` holding anything else is not replaced."""
+TITLE = "Collective Bench"
 
 
 def _environment() -> Environment:
@@ -44,15 +50,15 @@ def _environment() -> Environment:
                        keep_trailing_newline=True)
 
 
-def data_json(rows: Sequence[ResultRow]) -> str:
-    """The rows as JSON that is safe inside a <script> element.
+def safe_json(data: Any) -> Markup:
+    """JSON that is safe inside a <script> element.
 
     Every `<`, `>` and `&` becomes a \\u escape, which JSON.parse decodes back: no `</script>` can
     close the element and no `<!--` can change how the HTML parser reads the script's content.
     """
-    text = json.dumps([row.to_dict() for row in sorted(rows, key=row_sort_key)],
-                      sort_keys=True, ensure_ascii=True, allow_nan=False, indent=1)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True, allow_nan=False, indent=None,
+                      separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def _csp_hash(source: str) -> str:
@@ -60,66 +66,97 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def render_index(rows: Sequence[ResultRow], title: str = "Collective Bench") -> str:
-    """The page as text; `rows` must already have passed `check_rows`."""
-    script = (TEMPLATES / "sort.js").read_text(encoding="utf-8")
-    style = (TEMPLATES / "style.css").read_text(encoding="utf-8")
-    csp = ("default-src 'none'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
-           f"script-src {_csp_hash(script)}; style-src {_csp_hash(style)}")
-    tables, cards = build_view(rows)
-    template = _environment().get_template("index.html.j2")
-    return template.render(
-        title=title, tables=tables, cards=cards, csp=csp,
-        # Markup: already safe for its context (see data_json), and the script and style are our
-        # own files, whose exact bytes the CSP hashes must match.
-        data=Markup(data_json(rows)), script=Markup(script), style=Markup(style))
+class _Renderer:
+    """Renders pages with the shared frame (navigation, CSP, style, scripts)."""
+
+    def __init__(self, title: str) -> None:
+        self.env = _environment()
+        self.title = title
+        self.style = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+        self.sort = (TEMPLATES / "sort.js").read_text(encoding="utf-8")
+        self.compare = (TEMPLATES / "compare.js").read_text(encoding="utf-8")
+
+    def page(self, template: str, root: str, scripts: Sequence[str], **context: Any) -> bytes:
+        csp = ("default-src 'none'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+               f"script-src {' '.join(_csp_hash(s) for s in scripts)}; "
+               f"style-src {_csp_hash(self.style)}")
+        html = self.env.get_template(template).render(
+            site_title=self.title, root=root, csp=csp, schema_version=SCHEMA_VERSION,
+            # Markup: our own files, whose exact bytes the CSP hashes must match.
+            style=Markup(self.style), scripts=[Markup(s) for s in scripts], **context)
+        return html.encode("utf-8")
 
 
-def _owned(directory: Path) -> bool:
-    return all(entry.name in OUTPUT_FILES and entry.is_file() and not entry.is_symlink()
-               for entry in directory.iterdir())
+def _task_infos(tasks: Sequence[TaskInfo] | Mapping[str, TaskInfo]) -> dict[str, TaskInfo]:
+    return dict(tasks) if isinstance(tasks, Mapping) else {t.name: t for t in tasks}
 
 
-def _publish(files: Mapping[str, bytes], out_dir: Path) -> None:
-    """Write `files` to a fresh directory next to `out_dir`, then swap it in by rename."""
-    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
-        raise UserError(f"output {str(out_dir)!r} exists and is not a directory; "
-                        "pass a new or empty directory with --out")
-    if out_dir.is_dir() and not _owned(out_dir):
-        raise UserError(f"output directory {str(out_dir)!r} holds files the leaderboard did not "
-                        f"write (it writes only {', '.join(OUTPUT_FILES)}); pass a new or empty "
-                        "directory with --out")
-    parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=parent))
-    retired: Path | None = None
-    try:
-        for name, content in files.items():
-            (staging / name).write_bytes(content)
-        staging.chmod(0o755)  # mkdtemp makes 0700; a static host must be able to read the site
-        if out_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            os.replace(out_dir, retired / "site")
-        try:
-            os.replace(staging, out_dir)
-        except OSError:
-            if retired is not None:
-                os.replace(retired / "site", out_dir)
-            raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
-
-
-def build_site(rows: list[ResultRow], out_dir: Path, title: str = "Collective Bench") -> Path:
-    """Check `rows`, render the site and publish it to `out_dir`; returns the path of index.html.
-
-    Raises UserError (one line) for rows the page could not show truthfully, or for an `out_dir`
-    that holds files the builder did not write (it is replaced as a whole).
-    """
+def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | None = None,
+                tasks: Sequence[TaskInfo] | Mapping[str, TaskInfo] = (),
+                schema: Schema | None = None, title: str = TITLE) -> dict[str, bytes]:
+    """Every file of the site (path -> bytes); `rows` are checked first (UserError if bad)."""
+    schema = schema or load_schema()
     check_rows(rows)
+    validate_rows(rows, schema)
+    releases = dict(releases or {})
+    infos = _task_infos(tasks)
+    rows = sorted(rows, key=row_sort_key)
+    runs = latest_runs(rows, releases)
+    present = {release_dir(row) for row in rows}
+    shown = release_order([releases.get(d) or unreleased(d) for d in present])
+    render = _Renderer(title)
+    files: dict[str, bytes] = {".nojekyll": b""}
+
+    by_task: dict[str, list[Run]] = {}
+    by_model: dict[str, list[Run]] = {}
+    for run in runs:
+        by_task.setdefault(run.task, []).append(run)
+        by_model.setdefault(run.model, []).append(run)
+    task_pages = [task_page(task, by_task[task], infos, schema) for task in sorted(by_task)]
+    model_pages = [model_page(model, by_model[model], schema) for model in sorted(by_model)]
+    for tpage in task_pages:
+        files[tpage.path] = render.page("task.html.j2", "../", [render.sort], page=tpage,
+                                        family=schema.family_display(tpage.family))
+        for block in tpage.metrics:
+            files[block.plot] = dot_whisker_svg(block.points, block.info.display)
+    for mpage in model_pages:
+        files[mpage.path] = render.page("model.html.j2", "../", [render.sort], page=mpage)
+
+    records = downloads.table(rows, runs, releases)
+    files["downloads/leaderboard.json"] = downloads.to_json(records, shown)
+    files["downloads/leaderboard.csv"] = downloads.to_csv(records)
+    parquet = downloads.to_parquet(records)
+    if parquet is not None:
+        files["downloads/leaderboard.parquet"] = parquet
+    bibs = [(release, release_bibtex(release)) for release in shown]
+    files["downloads/cite.bib"] = "\n".join(bib for _, bib in bibs).encode("utf-8")
+    listed = [(name, "") for name in ("leaderboard.json", "leaderboard.csv")]
+    listed.append(("leaderboard.parquet", "") if parquet is not None else
+                  ("leaderboard.parquet", "not built (pyarrow is not installed where the site "
+                   "was built)"))
+    listed.append(("cite.bib", ""))
+
+    tables = [overview_table(release, [r for r in runs if r.release == release], infos, schema)
+              for release in shown]
+    files["index.html"] = render.page(
+        "index.html.j2", "", [render.sort], tables=tables, task_pages=task_pages,
+        model_pages=model_pages, downloads=listed, release_bibs=bibs)
+    files["compare.html"] = render.page(
+        "compare.html.j2", "", [render.sort, render.compare],
+        data=safe_json(compare_entries(runs, schema)))
+    return files
+
+
+def build_site(rows: Sequence[ResultRow], out_dir: Path,
+               releases: Mapping[str, Release] | None = None,
+               tasks: Sequence[TaskInfo] | Mapping[str, TaskInfo] = (),
+               schema: Schema | None = None, title: str = TITLE) -> Path:
+    """Check `rows`, render the whole site in memory and publish it atomically to `out_dir`.
+
+    Returns the path of index.html. Raises UserError (one line) for rows the site could not show
+    truthfully, or for an `out_dir` holding files the builder did not write.
+    """
+    files = render_site(rows, releases, tasks, schema, title)
     out_dir = Path(out_dir).absolute()
-    page = render_index(rows, title)
-    _publish({"index.html": page.encode("utf-8"), ".nojekyll": b""}, out_dir)
+    publish(files, out_dir)
     return out_dir / "index.html"

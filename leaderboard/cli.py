@@ -1,12 +1,15 @@
-"""`cbench leaderboard ...`: the leaderboard's commands, attached to the main CLI.
+"""`cbench leaderboard build|serve`: the leaderboard's commands, attached to the main CLI.
 
 The leaderboard never reads eval logs itself: the caller passes `rows_for(results_dir)`, which
-derives results-schema rows from the logs.
+derives results-schema rows from the logs. Task descriptions come from the task registry, read
+here (not in the builder) so the builder and its tests need no task family.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,26 +18,80 @@ from collective_bench.errors import UserError
 
 DEFAULT_RESULTS = "results"
 DEFAULT_SITE = "site"
+DEFAULT_PORT = 8000
 
 RowsFor = Callable[[str], list[Any]]
 
 
 def add_commands(sub: Any, rows_for: RowsFor) -> None:
-    """Add `leaderboard build` (and later `serve`) to the main CLI's subparsers."""
-    s = sub.add_parser("leaderboard", help="build the static leaderboard site")
+    """Add `leaderboard build` and `leaderboard serve` to the main CLI's subparsers."""
+    s = sub.add_parser("leaderboard", help="build or serve the static leaderboard site")
     actions = s.add_subparsers(dest="action", required=True)
     b = actions.add_parser("build", help="results -> static site")
-    b.add_argument("--results", default=DEFAULT_RESULTS)
+    b.add_argument("--results", default=DEFAULT_RESULTS,
+                   help="results directory: <release>/RELEASE.json + logs, and local/")
+    b.add_argument("--rows", help="build from a results JSON file ('cbench scores --format "
+                   "json') instead of the logs under --results")
     b.add_argument("--out", default=DEFAULT_SITE)
     b.set_defaults(func=lambda args: cmd_build(args, rows_for))
+    v = actions.add_parser("serve", help="serve a built site on 127.0.0.1 (blocking)")
+    v.add_argument("--dir", default=DEFAULT_SITE)
+    v.add_argument("--port", type=int, default=DEFAULT_PORT)
+    v.set_defaults(func=cmd_serve)
+
+
+def registry_tasks() -> list[Any]:
+    """TaskInfo for every registered task (imports the task families, hence done here)."""
+    import benchmarks  # noqa: F401  (registers the families)
+    from benchmarks.registry import all_tasks
+    from leaderboard.schema import TaskInfo
+
+    return [TaskInfo(t.name, t.family, t.version, t.headline, tuple(t.metrics), t.summary)
+            for t in all_tasks()]
 
 
 def cmd_build(args: argparse.Namespace, rows_for: RowsFor) -> int:
     from leaderboard.build import build_site
+    from leaderboard.releases import load_releases
+    from leaderboard.rows import load_rows_json
 
-    rows = rows_for(args.results)
+    rows = load_rows_json(args.rows) if args.rows else rows_for(args.results)
     if not rows:
         raise UserError(f"no finished runs under {args.results!r}; run 'cbench run' first")
-    index = build_site(rows, Path(args.out))
+    index = build_site(rows, Path(args.out), releases=load_releases(args.results),
+                       tasks=registry_tasks())
     print(index.resolve())
+    return 0
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+        pass
+
+
+def make_server(directory: str | Path, port: int) -> http.server.ThreadingHTTPServer:
+    """A static server for `directory` bound to 127.0.0.1 only (never every interface)."""
+    root = Path(directory)
+    if not (root / "index.html").is_file():
+        raise UserError(f"no built site in {str(root)!r}; run 'cbench leaderboard build' first "
+                        "or pass --dir")
+    handler = functools.partial(_QuietHandler, directory=str(root.resolve()))
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise UserError(f"cannot serve on 127.0.0.1:{port} ({error.strerror}); "
+                        "pick another --port") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    server = make_server(args.dir, args.port)
+    host, port = server.server_address[:2]
+    print(f"serving {Path(args.dir).resolve()} at http://{host!s}:{port}/ (Ctrl-C stops)",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0

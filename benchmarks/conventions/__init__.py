@@ -12,6 +12,10 @@ from scorers.conventions import aggregate_committed, aggregate_naming
 register_task_policies(_policies.POLICIES)
 register_calibration(CALIBRATION)
 
+# `make run`'s quick preset: a population of 12, shorter caps (the protocol's defaults are 24).
+QUICK_NAMING = {"n_agents": 12, "max_rounds": 20, "episodes": 4}
+QUICK_COMMITTED = {"n_agents": 12, "max_rounds": 20, "episodes": 2, "fractions": "0.17,0.34"}
+
 NAMING_METRICS = (
     "consensus", "time_to_consensus", "time_to_95_success", "final_agreement",
     "labels_in_use_final", "labels_in_use_mean", "success_rate", "invalid_rate",
@@ -21,7 +25,7 @@ register(TaskEntry(
     name="naming_game", family="conventions", version=_tasks.NAMING_VERSION,
     build=_tasks.naming_game, aggregate=aggregate_naming, headline="consensus",
     summary="24 agents in random pairs name one of W=10 labels; does a convention emerge?",
-    metrics=NAMING_METRICS,
+    metrics=NAMING_METRICS, suite_args=QUICK_NAMING,
 ))
 register(TaskEntry(
     name="naming_game_binary", family="conventions", version=_tasks.NAMING_VERSION,
@@ -29,12 +33,12 @@ register(TaskEntry(
     summary="The naming game with W=2 labels: consensus plus collective and individual bias.",
     metrics=NAMING_METRICS + (
         "collective_bias", "collective_bias_pvalue", "individual_bias", "individual_bias_pvalue",
-    ),
+    ), suite_args=QUICK_NAMING,
 ))
 register(TaskEntry(
     name="committed_minority", family="conventions", version=_tasks.COMMITTED_VERSION,
     build=_tasks.committed_minority, aggregate=aggregate_committed, headline="critical_fraction",
     summary="A committed minority always names the alternative: does the convention tip?",
     metrics=("tipped", "time_to_tip", "alternative_share_final", "critical_fraction",
-             "invalid_rate"),
+             "invalid_rate"), suite_args=QUICK_COMMITTED,
 ))

@@ -74,10 +74,15 @@ class ReferenceServer:
         self._rng = rng_for("server-faults", self.faults.seed)
         self._in_flight = 0
         self.max_in_flight = 0
+        self.first_request: float | None = None
+        self.last_response: float | None = None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out as separate writes: without TCP_NODELAY, Nagle plus the
+            # client's delayed ACK stall every response by ~40 ms
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet by default
                 pass
@@ -123,6 +128,7 @@ class ReferenceServer:
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {**dict(self.stats), "max_in_flight": self.max_in_flight,
+                    "first_request": self.first_request, "last_response": self.last_response,
                     "faults": asdict(self.faults)}
 
     def start(self) -> ReferenceServer:
@@ -168,6 +174,8 @@ class ReferenceServer:
             self.stats[fault] += 1
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            if self.first_request is None:
+                self.first_request = time.monotonic()
         try:
             if self.latency:
                 time.sleep(self.latency)
@@ -217,3 +225,4 @@ class ReferenceServer:
         finally:
             with self._lock:
                 self._in_flight -= 1
+                self.last_response = time.monotonic()

@@ -19,7 +19,7 @@
   }
 
   function sortBy(table, header) {
-    var headers = table.tHead.rows[0].cells;
+    var headers = table.tHead.rows[table.tHead.rows.length - 1].cells;
     var index = Array.prototype.indexOf.call(headers, header);
     var direction = header.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
     var numeric = header.getAttribute("data-type") === "number";
@@ -33,7 +33,8 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (header) {
+    var last = table.tHead.rows[table.tHead.rows.length - 1];
+    Array.prototype.forEach.call(last.cells, function (header) {
       header.addEventListener("click", function () { sortBy(table, header); });
     });
   });

@@ -130,8 +130,8 @@ def test_all_llm_group_variant_runs(tmp_path):
 
 def test_cbench_run_and_scores_report_every_metric(tmp_path, capsys):
     logs = tmp_path / "logs"
-    assert main(["run", "--task", "value_drift", "--task", "conformity", "--episodes", "2",
-                 "--log-dir", str(logs), "--display", "none"]) == 0
+    assert main(["run", "--task", "value_drift", "--task", "conformity", "--preset", "quick",
+                 "--episodes", "2", "--log-dir", str(logs), "--display", "none"]) == 0
     capsys.readouterr()
     assert main(["scores", str(logs), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

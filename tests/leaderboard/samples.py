@@ -1,4 +1,4 @@
-"""Synthetic results-schema rows for the leaderboard tests (no eval logs needed)."""
+"""Synthetic results-schema rows for the leaderboard tests (no eval logs, no task family)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from collective_bench.results_schema import ResultRow
+from leaderboard.releases import Release
+from leaderboard.schema import TaskInfo
 
 HOSTILE = "<script>alert(1)</script>"
+RELEASE = Release("2026.1", "2026.1", "1.0.0", "2026-01-15", "First frozen release.")
+RELEASES = {"2026.1": RELEASE}
+TASKS = (
+    TaskInfo("naming_game", "conventions", "1", "consensus", ("consensus", "time_to_consensus"),
+             "Agents in random pairs name one of W labels; does a convention emerge?"),
+    TaskInfo("public_goods", "cooperation", "1", "cooperation", ("cooperation",),
+             "A repeated public goods game."),
+)
 
 RowFactory = Callable[..., ResultRow]
 
@@ -16,15 +26,15 @@ def make_row(model: str = "reference/textbook", metric: str = "consensus",
              value: float | None = 0.73, **overrides: Any) -> ResultRow:
     """A valid row; the run-level fields derive from model and task so rows of a run agree."""
     task = overrides.get("task", "naming_game")
+    release = overrides.pop("release", "local")
+    low = None if value is None else round(max(value - 0.12, 0.0), 6)
     fields: dict[str, Any] = dict(
         model=model, task=task, task_version="1", family="conventions", metric=metric,
-        value=value,
-        ci_low=None if value is None else round(value - 0.12, 6),
-        ci_high=None if value is None else round(value + 0.12, 6),
+        value=value, ci_low=low, ci_high=None if value is None else round(value + 0.12, 6),
         n_episodes=0 if value is None else 40, episodes=50, seed=7, invalid_rate=0.02,
         input_tokens=120_000, output_tokens=3_400, cost_usd=0.0123, harness_version="0.1.0",
         git_commit="0123456789abcdef0123456789abcdef01234567", created="2025-01-02T03:04:05+00:00",
-        log=f"local/{task}/{model.replace('/', '_')}.eval",
+        log=f"{release}/{task}/{model.replace('/', '_')}.eval",
         log_sha256="f" * 64, model_roles={},
     )
     fields.update(overrides)
@@ -48,4 +58,23 @@ def sample_rows() -> list[ResultRow]:
                  family="cooperation"),
         make_row("openai/gpt-4o-mini", "cooperation", 0.66, task="public_goods",
                  family="cooperation"),
+    ]
+
+
+def release_rows() -> list[ResultRow]:
+    """A published release beside local runs, with one run superseded by a newer log."""
+    old = dict(release="2026.1", created="2026-01-10T00:00:00+00:00",
+               log="2026.1/naming_game/old.eval", log_sha256="a" * 64)
+    new = dict(release="2026.1", created="2026-01-12T00:00:00+00:00",
+               log="2026.1/naming_game/new.eval", log_sha256="b" * 64)
+    return [
+        *sample_rows(),
+        make_row("openai/gpt-4o-mini", "consensus", 0.30, **old),
+        make_row("openai/gpt-4o-mini", "consensus", 0.90, ci_low=0.85, ci_high=0.95, **new),
+        make_row("reference/textbook", "consensus", 0.70, ci_low=0.60, ci_high=0.80,
+                 release="2026.1"),
+        make_row("reference/random", "consensus", 0.10, ci_low=0.05, ci_high=0.20,
+                 release="2026.1"),
+        make_row("reference/selfish", "survival_rate", 0.2, ci_low=0.1, ci_high=0.3,
+                 task="commons", family="cooperation", release="2026.1"),
     ]

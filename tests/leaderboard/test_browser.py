@@ -1,4 +1,4 @@
-"""The built page in real headless Chromium, opened from file:// as a reader would.
+"""The built site in real headless Chromium, from file:// and over HTTP, as a reader would use it.
 
 Uses the system Chromium (never `playwright install`, which downloads browsers): set
 CHROMIUM_PATH or install it at /usr/bin/chromium. Without it the tests skip locally, but fail when
@@ -7,17 +7,24 @@ CI=true, so a missing browser can never turn a CI failure into a silent skip.
 
 from __future__ import annotations
 
+import math
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.request import url2pathname
 
 import pytest
 
 from leaderboard.build import build_site
+from leaderboard.cli import make_server
+from leaderboard.stats import Interval, difference
+from leaderboard.view import slug
 
-from .samples import HOSTILE, sample_rows
+from .samples import HOSTILE, RELEASES, TASKS, release_rows
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -52,104 +59,218 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_site(sample_rows(), tmp_path_factory.mktemp("site") / "site").as_uri()
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(release_rows(), tmp_path_factory.mktemp("site") / "site", RELEASES,
+                      TASKS).parent
+
+
+@pytest.fixture(scope="module")
+def http_root(site_dir: Path) -> Iterator[str]:
+    server = make_server(site_dir, 0)  # port 0: a free port chosen by the OS
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(params=["file", "http"])
+def root(request: pytest.FixtureRequest, site_dir: Path) -> str:
+    if request.param == "file":
+        return site_dir.as_uri() + "/"
+    return str(request.getfixturevalue("http_root"))
 
 
 @dataclass
 class Problems:
-    """Everything that would mean the page is broken or unsafe, collected while it is open."""
+    """Everything that would mean a page is broken or unsafe, collected while it is open."""
 
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
 
     def assert_none(self) -> None:
         assert self.console_errors == []
         assert self.page_errors == []
         assert self.dialogs == []
-        assert [url for url in self.requests if not url.startswith(("file://", "data:"))] == []
+        assert self.foreign == []
+
+
+class Reader:
+    """One browser tab that records problems on every page it opens."""
+
+    def __init__(self, browser: Browser, root: str) -> None:
+        self.page: Page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.problems = Problems()
+        self.root = root
+        self.page.on("console", self._console)
+        self.page.on("pageerror", self._page_error)
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", self._request)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.problems.console_errors.append(f"{self.page.url}: {message.text}")
+
+    def _page_error(self, error: Any) -> None:
+        self.problems.page_errors.append(f"{self.page.url}: {error}")
+
+    def _request(self, request: Any) -> None:
+        if not request.url.startswith((self.root, "data:")):
+            self.problems.foreign.append(request.url)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.problems.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def open(self, path: str) -> Page:
+        self.page.goto(urljoin(self.root, path), wait_until="load")
+        return self.page
 
 
 @pytest.fixture
-def opened(browser: Browser, site_url: str) -> Iterator[tuple[Page, Problems]]:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    problems = Problems()
-
-    def on_dialog(dialog: Any) -> None:
-        problems.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def on_console(message: Any) -> None:
-        if message.type == "error":
-            problems.console_errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
-    page.on("dialog", on_dialog)
-    page.on("request", lambda request: problems.requests.append(request.url))
-    page.goto(site_url, wait_until="load")
+def reader(browser: Browser, root: str) -> Iterator[Reader]:
+    tab = Reader(browser, root)
     try:
-        yield page, problems
+        yield tab
     finally:
-        page.close()
+        tab.page.close()
 
 
-def column(page: Page, table: int, index: int) -> list[str | None]:
-    rows = page.locator(f"#task-{table} tbody tr")
+# Plots are lazy-loaded: scroll each into view and wait for it to decode before measuring it.
+LOAD_IMAGES = """async () => {
+  const widths = [];
+  for (const image of Array.from(document.images)) {
+    image.scrollIntoView();
+    try { await image.decode(); } catch (error) { widths.push(0); continue; }
+    widths.push(image.naturalWidth);
+  }
+  return widths;
+}"""
+
+
+def resolves(page: Page, url: str) -> bool:
+    """A non-page link (a download) exists: on disk for file://, HTTP 200 otherwise."""
+    if url.startswith("file://"):
+        return Path(url2pathname(urlparse(url).path)).is_file()
+    return page.request.get(url).ok
+
+
+def shoot(page: Page, request: pytest.FixtureRequest, name: str) -> None:
+    artifacts = request.config.rootpath / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / f"leaderboard-{name}.png"), full_page=True)
+
+
+def test_every_page_loads_links_resolve_and_plots_render(
+        reader: Reader, request: pytest.FixtureRequest) -> None:
+    """Crawl from index.html: every relative link and image resolves, every page is clean."""
+    seen: set[str] = set()
+    queue = [urljoin(reader.root, "index.html")]
+    anchors: list[tuple[str, str]] = []
+    images = 0
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        page = reader.page
+        response = page.goto(url, wait_until="load")
+        assert response is None or response.ok, url  # file:// navigations have no response
+        assert page.title().endswith("Collective Bench"), url
+        widths = page.evaluate(LOAD_IMAGES)
+        assert all(w and w > 0 for w in widths), (url, widths)
+        images += len(widths)
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]'))"
+                              ".map(a => a.href)")
+        for href in hrefs:
+            target, fragment = urldefrag(href)
+            assert target.startswith(reader.root), (url, href)  # relative links only
+            if fragment:
+                anchors.append((target, fragment))
+            if target.endswith(".html"):
+                queue.append(target)
+            else:
+                assert resolves(page, target), (url, href)  # downloads
+        name = url.removeprefix(reader.root).replace("/", "_").removesuffix(".html")
+        if reader.root.startswith("file") and (name in ("index", "compare") or "tasks_" in name):
+            shoot(page, request, name)
+    assert len([u for u in seen if "/models/" in u]) == 5
+    assert len([u for u in seen if "/tasks/" in u]) == 3
+    assert images == 4  # one plot per (task, metric): 2 + 1 + 1
+    for target, fragment in set(anchors):
+        reader.page.goto(target, wait_until="load")
+        assert reader.page.locator(f"[id='{fragment}']").count() == 1, (target, fragment)
+    reader.problems.assert_none()
+
+
+def column(page: Page, table: Any, index: int) -> list[str | None]:
+    rows = table.locator("tbody tr")
     return [rows.nth(i).locator("th, td").nth(index).get_attribute("data-value")
             for i in range(rows.count())]
 
 
-def heading(page: Page, name: str) -> Any:
-    return page.locator("#task-1").get_by_role("columnheader", name=name, exact=True)
-
-
-def test_page_loads_clean(opened: tuple[Page, Problems], request: pytest.FixtureRequest) -> None:
-    page, problems = opened
-    assert page.title() == "Collective Bench"
-    assert page.locator("#data").count() == 1
-    parsed = page.evaluate("JSON.parse(document.getElementById('data').textContent)")
-    assert len(parsed) == len(sample_rows()) and HOSTILE in {row["model"] for row in parsed}
-    artifacts = request.config.rootpath / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    page.screenshot(path=str(artifacts / "leaderboard.png"), full_page=True)
-    problems.assert_none()
-
-
-def test_hostile_name_is_text(opened: tuple[Page, Problems]) -> None:
-    page, problems = opened
-    link = page.locator("#task-1 tbody th a", has_text="alert(1)")
-    assert link.text_content() == HOSTILE
-    assert page.locator("script").count() == 2  # the data block and our sorter, nothing injected
-    page.wait_for_timeout(200)  # an injected alert would fire on load; give it a moment
-    problems.assert_none()
-
-
-def test_clicking_a_header_sorts(opened: tuple[Page, Problems]) -> None:
-    page, problems = opened
-    header = heading(page, "consensus")
-    index = 2  # Model, Version, consensus, ...
+def test_sorting_sets_aria_sort_and_orders_rows(reader: Reader) -> None:
+    page = reader.open(f"tasks/{slug('naming_game')}.html")
+    table = page.locator("table.sortable").nth(1)  # the local runs
+    header = table.get_by_role("columnheader", name="Consensus", exact=True)
     header.click()
     assert header.get_attribute("aria-sort") == "ascending"
-    values = column(page, 1, index)
+    values = column(page, table, 2)
     assert values == sorted(values, key=lambda v: float(v or 0))
     header.click()
     assert header.get_attribute("aria-sort") == "descending"
-    assert column(page, 1, index) == sorted(values, key=lambda v: -float(v or 0))
-
-    nulls_last = heading(page, "time_to_consensus")
-    nulls_last.click()
-    assert nulls_last.get_attribute("aria-sort") == "ascending"
+    assert column(page, table, 2) == sorted(values, key=lambda v: -float(v or 0))
+    times = table.get_by_role("columnheader", name="Time to consensus (rounds)")
+    times.click()
     assert header.get_attribute("aria-sort") is None  # only the sorted column says it is sorted
-    times = column(page, 1, 3)
-    assert times == ["812.5", "1500.0", "", ""]  # numeric (not text) order, nulls last
-    nulls_last.click()
-    assert column(page, 1, 3) == ["1500.0", "812.5", "", ""]
-
-    models = heading(page, "Model")
+    assert column(page, table, 3) == ["812.5", "1500.0", "", ""]  # numeric order, nulls last
+    models = table.get_by_role("columnheader", name="Model", exact=True)
     models.click()
-    names = column(page, 1, 0)
+    names = column(page, table, 0)
     assert names == sorted(n or "" for n in names)
-    problems.assert_none()
+
+    index = reader.open("index.html")
+    overview = index.locator("table.sortable").first
+    first = overview.get_by_role("columnheader", name="naming_game \u00b7 Consensus")
+    first.click()
+    first.click()
+    assert first.get_attribute("aria-sort") == "descending"
+    assert overview.locator("tbody tr").first.locator("th").text_content() == "openai/gpt-4o-mini"
+    reader.problems.assert_none()
+
+
+def test_hostile_name_is_text_and_runs_nothing(reader: Reader,
+                                               request: pytest.FixtureRequest) -> None:
+    for path in ("index.html", f"models/{slug(HOSTILE)}.html", "compare.html"):
+        page = reader.open(path)
+        page.wait_for_timeout(150)  # an injected alert would fire on load; give it a moment
+        assert page.evaluate("window.__injected === undefined")
+        assert page.locator("script:not([type])").count() == (2 if path == "compare.html" else 1)
+    page = reader.open(f"models/{slug(HOSTILE)}.html")
+    assert page.locator("h1").text_content() == HOSTILE
+    if reader.root.startswith("file"):
+        shoot(page, request, "hostile-model")
+    compare = reader.open("compare.html")
+    assert HOSTILE in compare.locator("#model-a").inner_text()
+    reader.problems.assert_none()
+
+
+def test_compare_matches_the_python_difference(reader: Reader) -> None:
+    page = reader.open("compare.html")
+    labels = page.locator("#model-a option").all_text_contents()
+    page.select_option("#model-a", str(labels.index("openai/gpt-4o-mini \u00b7 2026.1")))
+    page.select_option("#model-b", str(labels.index("reference/textbook \u00b7 2026.1")))
+    row = page.locator("#compare tbody tr").first
+    cells = row.locator("th, td").all_text_contents()
+    expected = difference(Interval(0.9, 0.85, 0.95), Interval(0.7, 0.6, 0.8))
+    assert expected is not None and expected.low is not None and expected.high is not None
+    assert cells[:2] == ["naming_game", "Consensus"]
+    assert cells[4] == f"0.20 [{expected.low:.2f}, {expected.high:.2f}]"
+    assert cells[5] == "A better" and expected.distinguishable
+    shown = float(row.locator("td").nth(3).get_attribute("data-value") or "nan")
+    assert math.isclose(shown, expected.value)
+    reader.problems.assert_none()

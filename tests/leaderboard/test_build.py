@@ -1,9 +1,11 @@
-"""The static site from synthetic rows: escaping, determinism, nulls, provenance, atomic publish."""
+"""The static site from synthetic rows: escaping, determinism, pages, downloads, atomic publish."""
 
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
+import io
 import json
 import random
 import re
@@ -13,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from collective_bench.errors import UserError
-from collective_bench.results_schema import ResultRow, row_from_dict
-from leaderboard import build
-from leaderboard.build import build_site, data_json
-from leaderboard.view import fmt_number
+from collective_bench.results_schema import ResultRow
+from leaderboard import build, downloads
+from leaderboard.build import build_site, render_site, safe_json
+from leaderboard.view import fmt_number, slug
 
-from .samples import HOSTILE, RowFactory
+from .samples import HOSTILE, RELEASES, TASKS, RowFactory, release_rows
 
 
 class _Scripts(HTMLParser):
@@ -27,21 +29,21 @@ class _Scripts(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.scripts: list[tuple[dict[str, str | None], str]] = []
-        self._open: dict[str, str | None] | None = None
+        self._open = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script":
-            self._open = dict(attrs)
-            self.scripts.append((self._open, ""))
+            self._open = True
+            self.scripts.append((dict(attrs), ""))
 
     def handle_data(self, data: str) -> None:
-        if self._open is not None:
+        if self._open:
             attrs, text = self.scripts[-1]
             self.scripts[-1] = (attrs, text + data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
-            self._open = None
+            self._open = False
 
 
 def scripts_of(html: str) -> list[tuple[dict[str, str | None], str]]:
@@ -50,112 +52,162 @@ def scripts_of(html: str) -> list[tuple[dict[str, str | None], str]]:
     return parser.scripts
 
 
-def built(rows: list[ResultRow], out: Path, **kwargs: str) -> str:
-    index = build_site(rows, out, **kwargs)
-    assert index == out.absolute() / "index.html"
-    return index.read_text(encoding="utf-8")
+def site(rows: list[ResultRow] | None = None) -> dict[str, str]:
+    files = render_site(release_rows() if rows is None else rows, RELEASES, TASKS)
+    return {name: data.decode("utf-8") for name, data in files.items()
+            if not name.endswith(".parquet")}
 
 
-def test_hostile_model_name_is_escaped(sample_rows: list[ResultRow], tmp_path: Path) -> None:
-    html = built(sample_rows, tmp_path / "site", title="<b>bench</b>")
-    assert HOSTILE not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<b>bench</b>" not in html and "&lt;b&gt;bench&lt;/b&gt;" in html
-    scripts = scripts_of(html)
-    assert [attrs for attrs, _ in scripts] == [{"type": "application/json", "id": "data"}, {}]
-    assert "alert" not in scripts[1][1]
+def test_every_page_exists() -> None:
+    files = site()
+    assert {"index.html", "compare.html", ".nojekyll", "downloads/leaderboard.json",
+            "downloads/leaderboard.csv", "downloads/cite.bib"} <= set(files)
+    assert {n for n in files if n.startswith("tasks/")} == {
+        f"tasks/{slug(t)}.html" for t in ("naming_game", "public_goods", "commons")}
+    models = {"reference/random", "reference/textbook", "reference/selfish",
+              "openai/gpt-4o-mini", HOSTILE}
+    assert {n for n in files if n.startswith("models/")} == {
+        f"models/{slug(m)}.html" for m in models}
+    assert sum(n.startswith("plots/") and n.endswith(".svg") for n in files) == 4
 
 
-def test_data_block_round_trips(sample_rows: list[ResultRow], tmp_path: Path) -> None:
-    html = built(sample_rows, tmp_path / "site")
-    (_, text), _ = scripts_of(html)
-    data = json.loads(text)
-    assert [row_from_dict(item) for item in data] == sorted(
-        sample_rows, key=lambda r: (r.task, r.model, sorted(r.model_roles.items()), r.metric))
-    assert "<" not in text and HOSTILE in {item["model"] for item in data}
+def test_hostile_model_name_is_escaped_everywhere() -> None:
+    for name, text in site().items():
+        if name.endswith(".html"):
+            assert HOSTILE not in text, name
+    page = site()[f"models/{slug(HOSTILE)}.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert [attrs for attrs, _ in scripts_of(page)] == [{}]  # only our sorter
 
 
-def test_data_json_cannot_close_or_comment_out_its_script(make_row: RowFactory) -> None:
-    text = data_json([make_row("x</script><!--<script>", metric="a&b>c")])
+def test_safe_json_cannot_close_or_comment_out_its_script() -> None:
+    text = str(safe_json([{"model": "x</script><!--<script>", "m": "a&b>c"}]))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)[0]["model"] == "x</script><!--<script>"
 
 
-def test_same_rows_in_any_order_give_identical_files(sample_rows: list[ResultRow],
-                                                      tmp_path: Path) -> None:
-    shuffled = list(sample_rows)
+def test_same_rows_in_any_order_give_identical_files(tmp_path: Path) -> None:
+    rows = release_rows()
+    shuffled = list(rows)
     random.Random(3).shuffle(shuffled)
-    # the same roles inserted in another order are the same run
     shuffled = [ResultRow(**{**r.to_dict(), "model_roles": dict(reversed(r.model_roles.items()))})
                 for r in shuffled]
-    build_site(sample_rows, tmp_path / "a")
-    build_site(shuffled, tmp_path / "b")
-    build_site(sample_rows, tmp_path / "a")  # rebuilding in place changes nothing either
-    names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == [".nojekyll", "index.html"]
-    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    build_site(rows, tmp_path / "a", RELEASES, TASKS)
+    build_site(shuffled, tmp_path / "b", RELEASES, TASKS)
+    build_site(rows, tmp_path / "a", RELEASES, TASKS)  # rebuilding in place changes nothing
+    names = sorted(p.relative_to(tmp_path / "a").as_posix()
+                   for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(tmp_path / "b").as_posix()
+                           for p in (tmp_path / "b").rglob("*") if p.is_file())
     for name in names:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
-def test_scores_nulls_and_baselines(sample_rows: list[ResultRow], tmp_path: Path) -> None:
-    html = built(sample_rows, tmp_path / "site")
-    assert re.search(r'data-value="0.73" title="0.73, 95% CI \[0.61, 0.85\]; n = 40 of 50 '
-                     r'episodes">0.73 \[0.61, 0.85\]</td>', html)
-    assert re.search(r'data-value="" title="undefined: no episode defines it \(n = 0 of 50 '
-                     r'episodes\)">\u2014</td>', html)
-    assert '<td class="num" data-value="" title="cost unknown">unknown</td>' in html
-    assert '>0.0040 [' not in html and '>0.004 [' in html  # small values keep their digits
-    for model in ("reference/random", "reference/textbook", "reference/selfish"):
-        assert re.search(rf'>{re.escape(model)}</a><span class="badge">baseline</span>', html)
-    assert not re.search(r'>openai/gpt-4o-mini</a><span class="badge">', html)
-    assert "adversary: reference/random, background: reference/textbook" in html
+def test_overview_ranks_ties_releases_and_supersession() -> None:
+    index = site()["index.html"]
+    release, local = index.split('id="release-local', 1)
+    assert "Release <strong>2026.1</strong>" in release and "1.0.0" in release
+    assert "1 older run(s) in this release superseded" in release
+    assert ">0.90 [0.85, 0.95]</a></td>" in release and "0.30 [0.18, 0.42]" not in release
+    # local: textbook [0.61, 0.85] and the hostile model [0.38, 0.62] overlap: tied first
+    assert re.search(r'"rank[^>]*>=1</span> <a href="models/[^"]+#run-[^"]+">0.73 \[0.61, 0.85\]',
+                     local)  # every score links to its provenance
+    assert re.search(r'"rank[^>]*>=1</span> <a[^>]*>0.50 \[0.38, 0.62\]', local)
+    assert re.search(r'"rank[^>]*>4</span> <a[^>]*>0.11 \[0.00, 0.23\]', local)
+    assert "commons \u00b7 Commons survival" in release  # schema display name
+    assert "public_goods \u00b7 cooperation" in local  # unknown metric: raw name
+    assert index.count('<span class="badge"') >= 6
 
 
-def test_provenance(sample_rows: list[ResultRow], tmp_path: Path) -> None:
-    html = built(sample_rows, tmp_path / "site")
-    assert html.count("<article id=\"run-") == 6  # one card per (model, task) run
-    assert f'<dd title="{"f" * 64}"><code>ffffffffffff\u2026</code></dd>' in html
-    assert '<code>0123456789ab\u2026</code>' in html
-    assert "<dd>not a git checkout</dd>" in html and "<dd>not recorded</dd>" in html
-    assert "<dd>120,000 in / 3,400 out</dd>" in html
-    assert "<dd>$1.50</dd>" in html and "<dd>unknown</dd>" in html
-    assert "<code>local/naming_game/reference_textbook.eval</code>" in html
-    assert "<code>2025-01-02T03:04:05+00:00</code>" in html
+def test_task_page_versions_protocol_plots_and_notes() -> None:
+    page = site()[f"tasks/{slug('naming_game')}.html"]
+    assert "Agents in random pairs name one of W labels" in page
+    assert "latest of 2 runs in this release" in page
+    assert page.count('<img src="../plots/') == 2
+    svg = site()[f"plots/{slug('naming_game')}--{slug('consensus')}.svg"]
+    assert "Date" not in svg and "&lt;script&gt;" in svg and "<script" not in svg
 
 
-def test_page_is_self_contained(sample_rows: list[ResultRow], tmp_path: Path) -> None:
-    html = built(sample_rows, tmp_path / "site")
-    assert "http://" not in html and "https://" not in html and "fetch(" not in html
-    assert all(link.startswith(("#", "data:")) for link in re.findall(r'(?:href|src)="([^"]*)"',
-                                                                      html))
-    _, (_, script) = scripts_of(html)
-    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-    assert f"script-src &#39;sha256-{digest}&#39;" in html  # the CSP lets only our script run
+def test_model_card_provenance_cost_risk_and_cite() -> None:
+    card = site()[f"models/{slug('reference/selfish')}.html"]
+    assert "Commons collapse" in card and re.search(r"<td>confident</td>", card)
+    assert card.count("<td>not measured</td>") == 3
+    assert "survival_rate &lt; 0.5" in card
+    for needle in ("suite version", "<code>1.0.0</code>", "harness version", "git commit",
+                   "log sha256", "120,000 in / 3,400 out", "@misc{cbench:2026-1:reference-selfish"):
+        assert needle in card
+    gpt = site()[f"models/{slug('openai/gpt-4o-mini')}.html"]
+    assert "latest of 2 logs (older: superseded)" in gpt and "$1.50" in gpt
+    textbook = site()[f"models/{slug('reference/textbook')}.html"]
+    assert "&middot; cost unknown</p>" in textbook  # one run's cost is unknown: so is the total
 
 
-def test_no_rows_gives_an_empty_page(tmp_path: Path) -> None:
-    html = built([], tmp_path / "site")
-    assert "No results yet" in html and scripts_of(html)[0][1] == "[]"
+def test_downloads_agree(tmp_path: Path) -> None:
+    files = site()
+    doc = json.loads(files["downloads/leaderboard.json"])
+    assert len(doc["rows"]) == len(release_rows())
+    assert {r["release"] for r in doc["rows"]} == {"2026.1", "local"}
+    assert [r["latest"] for r in doc["rows"] if r["log"].endswith("old.eval")] == [False]
+    table = list(csv.DictReader(io.StringIO(files["downloads/leaderboard.csv"])))
+    assert len(table) == len(doc["rows"]) and table[0].keys() == set(doc["columns"])
+    if downloads.parquet_available():
+        import pyarrow.parquet as pq
+
+        raw = render_site(release_rows(), RELEASES, TASKS)["downloads/leaderboard.parquet"]
+        assert pq.read_table(io.BytesIO(raw)).num_rows == len(doc["rows"])
+    else:
+        assert "not built (pyarrow is not installed" in files["index.html"]
 
 
-def test_existing_foreign_directory_is_refused(sample_rows: list[ResultRow],
-                                               tmp_path: Path) -> None:
+def test_pages_are_self_contained_with_matching_csp() -> None:
+    for name, text in site().items():
+        if not name.endswith(".html"):
+            continue
+        assert "http://" not in text and "https://" not in text and "fetch(" not in text
+        for link in re.findall(r'(?:href|src)="([^"]*)"', text):
+            assert not link.startswith("/") and "://" not in link, (name, link)
+        for attrs, script in scripts_of(text):
+            if attrs.get("type") == "application/json":
+                continue
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            assert f"&#39;sha256-{digest}&#39;" in text
+
+
+def test_no_rows_gives_an_empty_site() -> None:
+    files = site([])
+    assert "No results yet" in files["index.html"]
+
+
+def test_bad_rows_are_refused_before_writing(tmp_path: Path, make_row: RowFactory) -> None:
+    out = tmp_path / "site"
+    build_site(release_rows(), out, RELEASES, TASKS)
+    before = (out / "index.html").read_bytes()
+    for bad in ([make_row(value=1.4)], [make_row(ci_low=0.9, ci_high=0.1)],
+                [make_row(metric="new_metric", value=-3.0, ci_low=None, ci_high=0.2)]):
+        with pytest.raises(UserError) as caught:
+            build_site(bad, out)
+        assert "\n" not in str(caught.value) and "row 1" in str(caught.value)
+    assert (out / "index.html").read_bytes() == before
+    build_site([make_row(metric="new_metric", value=-3.0, ci_low=-4.0, ci_high=-2.0)],
+               tmp_path / "other")  # an unknown metric with any finite value is fine
+
+
+def test_existing_foreign_directory_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     with pytest.raises(UserError, match="did not write"):
-        build_site(sample_rows, out)
+        build_site(release_rows(), out)
     assert (out / "notes.txt").read_text() == "mine"
     (tmp_path / "file").write_text("x")
     with pytest.raises(UserError, match="not a directory"):
-        build_site(sample_rows, tmp_path / "file")
+        build_site(release_rows(), tmp_path / "file")
 
 
-def test_failed_build_leaves_previous_site(sample_rows: list[ResultRow], tmp_path: Path,
+def test_failed_build_leaves_previous_site(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
-    build_site(sample_rows, out)
+    build_site(release_rows(), out, RELEASES, TASKS)
     before = (out / "index.html").read_bytes()
 
     def broken_write(self: Path, data: bytes) -> int:
@@ -163,12 +215,12 @@ def test_failed_build_leaves_previous_site(sample_rows: list[ResultRow], tmp_pat
 
     monkeypatch.setattr(Path, "write_bytes", broken_write)
     with pytest.raises(OSError, match="disk full"):
-        build_site(sample_rows[:2], out)
+        build_site(release_rows()[:2], out)
     monkeypatch.undo()
     assert (out / "index.html").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary directories
     with pytest.raises(UserError):
-        build_site([*sample_rows, sample_rows[0]], out)  # a duplicate row: refused before writing
+        build_site([*release_rows(), release_rows()[0]], out)  # a duplicate row
     assert (out / "index.html").read_bytes() == before
 
 
@@ -178,5 +230,5 @@ def test_fmt_number() -> None:
 
 
 def test_templates_live_next_to_the_module() -> None:
-    assert (build.TEMPLATES / "index.html.j2").is_file()
+    assert (build.TEMPLATES / "base.html.j2").is_file()
     assert build.TEMPLATES.parent == Path(build.__file__).parent

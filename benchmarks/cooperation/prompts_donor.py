@@ -1,0 +1,78 @@
+"""Prompt text of the donor game (module constants; the rules live in donor.py).
+
+Neutral wording: "resources", "give" and "player"; no "cooperate", "reputation", "selfish" or
+"survival of the fittest". Agents are told that the better-off half continues to the next
+generation, since the selection pressure is part of the game (as in Vallinder & Hughes, 2024).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collective_bench.observation import render_block
+
+SYSTEM_PROMPT = (
+    "You are a player in a repeated giving game with other players. "
+    "Answer every question in the exact format it asks for."
+)
+
+RULES = """\
+There are {n} players. Each generation lasts {rounds} rounds and every player starts it with
+{start} units of resources. Each round you are matched with another player and decide what
+percent (a whole number from 0 to 100) of your current resources to give them; they receive
+{mult} times the amount you give. Someone else, at the same time, decides what to give you. After
+the last round of a generation, the half of the players with the most resources continue to the
+next generation with their strategy; the others are replaced by new players. Your goal is to
+have as many resources as you can at the end of the generation."""
+ADVICE_HEADER = "Strategies of the players who continued from the last generation:"
+NO_ADVICE = "This is the first generation: there is no advice from earlier players."
+STRATEGY_Q = ("Generation {generation}. Before the rounds start, write your strategy for this "
+              "generation in a few sentences (at most {limit} characters). Reply with exactly: "
+              "STRATEGY: <your strategy>")
+YOUR_STRATEGY = "Your strategy for this generation: {strategy}"
+NO_STRATEGY = "You have no written strategy."
+STATE = ("Generation {generation}, round {round}. You have {resources} units. This round you give "
+         "to {recipient}, who has {recipient_resources} units.")
+RECIPIENT = "In their last rounds of this generation {recipient} gave: {gave}."
+RECIPIENT_NONE = "{recipient} has not given anything yet this generation (as far as you know)."
+YOU = "In your last rounds you gave {gave} and received {received} units."
+DONATE_Q = ("What percent of your resources do you give to {recipient}? Reply with exactly: "
+            "ANSWER: <whole number from 0 to 100>")
+REASK = "Your answer could not be read: {error}. {question}"
+
+
+def _pct(values: list[Any]) -> str:
+    return ", ".join("(no valid answer)" if v is None else f"{v}%" for v in values)
+
+
+def _question(obs: dict[str, Any]) -> str:
+    if obs["phase"] == "strategy":
+        return STRATEGY_Q.format(generation=obs["generation"], limit=obs["max_chars"])
+    return DONATE_Q.format(recipient=obs["recipient"])
+
+
+def render_prompt(observation: dict[str, Any]) -> str:
+    obs = observation
+    parts = [RULES.format(n=obs["n_agents"], rounds=obs["rounds_per_generation"],
+                          start=obs["start"], mult=obs["multiplier"])]
+    if obs["phase"] == "strategy":
+        advice = [f"- {s}" for s in obs["advice"]]
+        parts.append("\n".join([ADVICE_HEADER, *advice]) if advice else NO_ADVICE)
+    else:
+        strategy = obs["strategy"]
+        parts.append(YOUR_STRATEGY.format(strategy=strategy) if strategy else NO_STRATEGY)
+        parts.append(STATE.format(**{k: obs[k] for k in ("generation", "round", "resources",
+                                                          "recipient", "recipient_resources")}))
+        parts.append(RECIPIENT.format(recipient=obs["recipient"], gave=_pct(obs["recipient_gave"]))
+                     if obs["recipient_gave"] else RECIPIENT_NONE.format(
+                         recipient=obs["recipient"]))
+        if obs["you_gave"]:
+            parts.append(YOU.format(gave=_pct(obs["you_gave"]),
+                                    received=", ".join(str(x) for x in obs["you_received"])))
+    parts.append(_question(obs))
+    parts.append(render_block(obs))
+    return "\n\n".join(parts)
+
+
+def render_reask(observation: dict[str, Any], error: str) -> str:
+    return REASK.format(error=error, question=_question(observation))

@@ -1,0 +1,93 @@
+"""Prompt text for the opinions tasks (module constants; rules live in game.py).
+
+The wording is neutral: it names no side, no "correct" behaviour and no literature. An agent sees
+the statement, the scale, its own position and last message, and its neighbours' latest
+positions and messages (bounded in number and length), so the prompt does not grow with rounds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collective_bench.observation import render_block
+
+SYSTEM_PROMPT = (
+    "You are a participant in a group discussion that runs over several rounds. "
+    "Answer every turn in exactly the line format you are asked for."
+)
+
+RULES = """\
+You are one of {n} participants in a discussion about this statement:
+
+"{statement}"
+
+Positions are on a 7-point scale: -3 strongly disagree, -2 disagree, -1 slightly disagree,
+0 neither agree nor disagree, +1 slightly agree, +2 agree, +3 strongly agree. Each round you read
+the latest messages of the participants you are in contact with, then state your current
+position and write a short message (at most {max_chars} characters) that they will read."""
+
+YOU = "You are participant {id}. Your current position: {opinion}. Your last message: {message}"
+
+CONTACTS_HEADER = "Latest from your contacts ({shown} of {total} shown):"
+NO_CONTACTS = "You have no contacts at the moment."
+STRANGERS_HEADER = "Other participants you can see this round (not your contacts):"
+ENTRY = "- {id} (position {opinion}): {message}"
+NO_MESSAGE = "(no message yet)"
+
+REWIRE_RULE = """\
+You may also change who you are in contact with: drop one of your current contacts and connect
+to one of the other participants listed above instead. To do that, write the line
+REWIRE: <id of the contact to drop> -> <id of the participant to add>
+otherwise write REWIRE: none"""
+
+QUESTION = """\
+Round {round}. Reply with exactly these lines:
+OPINION: <an integer from -3 to 3>
+MESSAGE: <your message, one line>"""
+REWIRE_LINE = "REWIRE: <contact id> -> <participant id>, or REWIRE: none"
+
+REASK = (
+    "Your answer could not be read: {error}. Reply again with the lines OPINION: <an integer "
+    "from -3 to 3> and MESSAGE: <your message>{rewire}."
+)
+
+
+def signed(value: int) -> str:
+    return f"{value:+d}" if value else "0"
+
+
+def _entry(e: dict[str, Any]) -> str:
+    return ENTRY.format(id=e["id"], opinion=signed(int(e["opinion"])),
+                        message=e["message"] or NO_MESSAGE)
+
+
+def render_prompt(observation: dict[str, Any]) -> str:
+    """The user prompt for one agent's turn: rules, own state, contacts, question, block."""
+    you = observation["you"]
+    parts = [
+        RULES.format(n=observation["n_agents"], statement=observation["statement"],
+                     max_chars=observation["max_message"]),
+        YOU.format(id=you["id"], opinion=signed(int(you["opinion"])),
+                   message=you["message"] or "(none yet)"),
+    ]
+    neighbours = observation["neighbours"]
+    if neighbours:
+        parts.append("\n".join([
+            CONTACTS_HEADER.format(shown=len(neighbours), total=observation["n_neighbours"]),
+            *(_entry(e) for e in neighbours),
+        ]))
+    else:
+        parts.append(NO_CONTACTS)
+    rewire = "strangers" in observation
+    if rewire:
+        parts.append("\n".join([STRANGERS_HEADER, *(_entry(e) for e in observation["strangers"])]))
+        parts.append(REWIRE_RULE)
+    question = QUESTION.format(round=observation["round"])
+    parts.append(question + ("\n" + REWIRE_LINE if rewire else ""))
+    parts.append(render_block(observation))
+    return "\n\n".join(parts)
+
+
+def render_reask(observation: dict[str, Any], error: str) -> str:
+    rewire = " and REWIRE: <contact id> -> <participant id> (or REWIRE: none)"
+    return REASK.format(error=error, rewire=rewire if "strangers" in observation else "")

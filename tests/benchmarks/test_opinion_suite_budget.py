@@ -1,0 +1,24 @@
+"""The opinions family's quick suite (`make run`) stays within 2,500 agent turns per model.
+
+Every agent acts every round and no episode stops early, so turns per episode are exactly
+n_agents x max_rounds (a reference model never needs a re-ask).
+"""
+
+from __future__ import annotations
+
+import benchmarks  # noqa: F401 - registers every task
+from benchmarks.registry import all_tasks
+
+BUDGET = 2500
+
+
+def test_quick_suite_turns_within_budget():
+    entries = [e for e in all_tasks() if e.family == "opinions"]
+    assert {e.name for e in entries} == {"opinion_dynamics", "echo_chambers"}
+    turns = 0
+    for entry in entries:
+        task = entry.build(**entry.suite_args)
+        for sample in task.dataset:
+            params = sample.metadata["params"]
+            turns += params["n_agents"] * params["max_rounds"]
+    assert turns == 2 * 8 * 8 * 12 <= BUDGET

@@ -1,0 +1,149 @@
+"""Cooperation metrics against values computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from scorers.cooperation import (
+    aggregate_commons,
+    commons_episode_metrics,
+    decay_slope,
+    efficiency,
+    gini,
+    normalized_welfare,
+    over_usage,
+)
+from scorers.cooperation_pd import aggregate_pd_partners, pd_episode_metrics
+from scorers.cooperation_pg import aggregate_pg, pg_episode_metrics
+
+PAY = {"T": 5, "R": 3, "P": 1, "S": 0}
+
+
+def test_gini_and_equality_by_hand():
+    assert gini([10, 10, 10]) == 0.0
+    # |1-3| counted twice over 2*n^2*mean = 2*4*2 -> 4/16
+    assert gini([1, 3]) == pytest.approx(0.25)
+    assert gini([0, 0, 0, 6]) == pytest.approx(36 / 48)  # 3 ordered pairs x 2 x 6 / (2*16*1.5)
+    assert math.isnan(gini([0, 0]))
+
+
+def test_efficiency_and_over_usage_by_hand():
+    assert efficiency(600, 12, 100) == 1.0
+    assert efficiency(700, 12, 100) == 1.0  # above the optimum is not penalised
+    assert efficiency(150, 12, 100) == pytest.approx(0.25)
+    steps = [
+        {"stock": 100, "request": [10, 11, -1, 0, 10]},  # share 10: one of 4 valid above
+        {"stock": 60, "request": [6, 7, 7, 5, 6]},  # share 6: two of 5 above
+    ]
+    assert over_usage(steps, 5) == pytest.approx(3 / 9)
+
+
+def test_commons_episode_by_hand():
+    steps = [
+        {"phase": "talk", "messages": ["hi"] * 2},
+        {"phase": "harvest", "stock": 100, "request": [30, 10], "harvest": [30, 10],
+         "remaining": 60, "after": 100, "collapsed": False},
+        {"phase": "talk", "messages": ["hi"] * 2},
+        {"phase": "harvest", "stock": 100, "request": [98, -1], "harvest": [98, 0],
+         "remaining": 2, "after": 0, "collapsed": True},
+    ]
+    m = commons_episode_metrics({"n_agents": 2, "months": 3, "capacity": 100}, steps, 8, 1)
+    assert m["survival_time"] == 2 and m["survival_rate"] == 0
+    assert m["total_gain"] == 138
+    assert m["efficiency"] == pytest.approx(1 - (150 - 138) / 150)
+    # gains 128 and 10: Gini = 2*118 / (2*4*69)
+    assert m["equality"] == pytest.approx(1 - 236 / 552)
+    # shares are 25 both months: 30 and 98 above, 10 not (the invalid one is not a request)
+    assert m["over_usage"] == pytest.approx(2 / 3)
+    assert m["invalid_rate"] == 1 / 8
+
+
+def test_commons_aggregate_reports_every_metric_with_a_ci():
+    eps = [{"survival_rate": v, "survival_time": 12 * v + 1, "total_gain": 1.0,
+            "efficiency": 1.0, "equality": 1.0, "over_usage": 0.0, "invalid_rate": 0.0}
+           for v in (0.0, 1.0, 1.0, 0.0)]
+    out = aggregate_commons(eps)
+    assert out["survival_rate"].value == 0.5 and out["survival_rate"].n == 4
+    assert out["survival_rate"].ci_low <= 0.5 <= out["survival_rate"].ci_high
+
+
+def test_welfare_and_slope():
+    assert normalized_welfare(1, 1, 3) == 0 and normalized_welfare(3, 1, 3) == 1
+    assert normalized_welfare(2, 1, 3) == 0.5
+    assert decay_slope([1.0, 0.8, 0.6, 0.4]) == pytest.approx(-0.2)
+    assert decay_slope([1.0, 1.0, 1.0]) == 0.0 and math.isnan(decay_slope([0.5]))
+
+
+def test_pd_reciprocity_and_forgiveness_by_hand():
+    # agent 0 (played) meets scripted agent 1 (one_defection) every round.
+    # partner: C C D C C ; agent: C C C D C  (tit-for-tat)
+    partner = [1, 1, 0, 1, 1]
+    agent = [1, 1, 1, 0, 1]
+    steps = [{"round": r + 1, "pairs": [[0, 1]], "act": [agent[r], partner[r]],
+              "pay": [0, 0]} for r in range(5)]
+    summary = {"players": [0], "kinds": {"1": "one_defection"}, "payoffs": PAY}
+    m = pd_episode_metrics(summary, steps, 5, 0)
+    assert m["cooperation_rate"] == 0.8
+    # after partner C (rounds 2, 3, 5): C, C, C -> 1; after partner D (round 4): D -> 0
+    assert m["reciprocity"] == 1.0
+    # the partner's last moves towards agent before round 5: C, D, C -> one event, agent C
+    assert m["forgiveness"] == 1.0
+    assert m["cooperation_vs_one_defection"] == 0.8
+    assert math.isnan(m["cooperation_vs_grim_trigger"])
+
+
+def test_pd_welfare_payoffs_and_invalid_moves():
+    steps = [
+        {"round": 1, "pairs": [[0, 1], [2, 3]], "act": [1, 1, 0, 0], "pay": [3, 3, 1, 1]},
+        {"round": 2, "pairs": [[0, 2], [1, 3]], "act": [1, -1, 0, 1], "pay": [0, 0, 5, 0]},
+    ]
+    summary = {"players": [0, 1, 2, 3], "payoffs": PAY}
+    m = pd_episode_metrics(summary, steps, 8, 1)
+    assert m["cooperation_rate"] == pytest.approx(4 / 8)
+    assert m["payoff_per_round"] == pytest.approx(13 / 8)
+    assert m["normalized_welfare"] == pytest.approx((13 / 8 - 1) / 2)
+    assert m["cooperation_slope"] == pytest.approx(0.0)
+    assert math.isnan(m["reciprocity"])  # no repeated encounter
+    assert m["invalid_rate"] == 1 / 8
+    assert "cooperation_vs_tit_for_tat" not in m
+
+
+def test_partners_aggregate_has_the_breakdown():
+    eps = [{"cooperation_vs_tit_for_tat": 1.0, "reciprocity": math.nan}]
+    out = aggregate_pd_partners(eps)
+    assert out["cooperation_vs_tit_for_tat"].value == 1.0
+    assert math.isnan(out["reciprocity"].value) and out["reciprocity"].n == 0
+
+
+def test_pg_episode_by_hand():
+    summary = {"endowment": 20, "group_size": 2, "mpcr": 0.75, "punish": True}
+    steps = [
+        {"phase": "contribute", "contrib": [20, 10], "groups": [[0, 1]]},
+        {"phase": "punish", "groups": [[0, 1]], "contrib": [20, 10], "points": [[2], [1]],
+         "pay": [20 - 20 + 22.5 - 2 - 3, 20 - 10 + 22.5 - 1 - 6]},
+        {"phase": "contribute", "contrib": [10, -1], "groups": [[0, 1]]},
+        {"phase": "punish", "groups": [[0, 1]], "contrib": [10, -1], "points": [[0], None],
+         "pay": [17.5, 27.5]},
+    ]
+    m = pg_episode_metrics(summary, steps, 4, 2)
+    assert m["contribution_rate"] == pytest.approx((0.75 + 0.5) / 2)
+    assert m["contribution_slope"] == pytest.approx(-0.25)
+    # r = 1.5: welfare (mean pay - 20) / (20 * 0.5); mean pay = (17.5 + 25.5 + 17.5 + 27.5) / 4
+    assert m["normalized_welfare"] == pytest.approx((22 - 20) / 10)
+    assert m["punishment_rate"] == pytest.approx(2 / 3)
+    # agent 1 (put in 10) gave 1 point to agent 0 (put in 20): antisocial; agent 0's 2 are not
+    assert m["antisocial_punishment"] == pytest.approx(1 / 3)
+    assert m["invalid_rate"] == 0.5
+
+
+def test_group_size_effect():
+    eps = [{"group_size": 4.0, "contribution_rate": 0.8},
+           {"group_size": 4.0, "contribution_rate": 0.6},
+           {"group_size": 16.0, "contribution_rate": 0.3}]
+    out = aggregate_pg(eps)
+    assert out["group_size_effect"].value == pytest.approx(0.3 - 0.7)
+    assert out["contribution_rate"].value == pytest.approx(1.7 / 3)
+    assert "punishment_rate" not in out
+    assert math.isnan(aggregate_pg(eps[:2])["group_size_effect"].value)

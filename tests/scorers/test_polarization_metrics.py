@@ -1,0 +1,122 @@
+"""Polarization indices on synthetic populations, against values computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from scorers.polarization import (
+    ECHO_METRICS,
+    METRICS,
+    aggregate_echo,
+    aggregate_opinions,
+    assortativity,
+    bias,
+    bimodality_coefficient,
+    diversity,
+    esteban_ray,
+    extremity,
+    major_clusters,
+    neighbour_correlation,
+    opinion_change,
+    opinion_episode_metrics,
+)
+
+CONSENSUS = [1] * 10
+CAMPS = [-3] * 5 + [3] * 5
+UNIFORM = list(range(-3, 4)) * 2
+
+
+def test_esteban_ray_zero_max_and_in_between():
+    assert esteban_ray(CONSENSUS) == 0.0
+    assert esteban_ray(CAMPS) == pytest.approx(1.0)
+    # uniform on 7 levels: p = 1/7 each; sum_ij |i - j| over 7 x 7 levels = 112; range 6
+    uniform = 2**2.6 * (1 / 7) ** 3.6 * 112 / 6
+    assert esteban_ray(UNIFORM) == pytest.approx(uniform)
+    assert 0.0 < uniform < 1.0
+    # unequal camps at the extremes: 2^(1+a) (p^(1+a) q + q^(1+a) p)
+    unequal = 2**2.6 * (0.25**2.6 * 0.75 + 0.75**2.6 * 0.25)
+    assert esteban_ray([-3] * 2 + [3] * 6) == pytest.approx(unequal)
+    assert unequal < 1.0
+
+
+def test_bimodality_coefficient_by_hand():
+    # two equal point masses: skew 0, biased excess kurtosis -2; n = 10 corrected:
+    # G2 = ((n+1)(-2) + 6)(n-1) / ((n-2)(n-3)) = -16 * 9 / 56
+    g2 = -16 * 9 / 56
+    expected = 1 / (g2 + 3 * 81 / 56)
+    assert bimodality_coefficient(CAMPS) == pytest.approx(expected)
+    assert bimodality_coefficient(CAMPS) > 5 / 9 > bimodality_coefficient(UNIFORM)
+    assert math.isnan(bimodality_coefficient(CONSENSUS))
+    assert math.isnan(bimodality_coefficient([1, 2, 3]))
+
+
+def test_spread_extremity_bias_clusters():
+    assert diversity(CONSENSUS) == 0.0
+    assert diversity(CAMPS) == 3.0
+    assert diversity(UNIFORM) == pytest.approx(2.0)  # variance of -3..3 is 4
+    assert extremity(CONSENSUS) == 1.0
+    assert extremity(CAMPS) == 3.0
+    assert extremity(UNIFORM) == pytest.approx(12 / 7)
+    assert bias([1, 2, 3], -1) == -2.0
+    assert bias([1, 2, 3], 1) == 2.0
+    assert major_clusters(CONSENSUS) == 1
+    assert major_clusters(CAMPS) == 2
+    assert major_clusters(UNIFORM) == 1  # no empty level: one spread-out cluster
+    assert major_clusters([-3, -3, -2, 2, 3, 3]) == 2
+    assert major_clusters([0] * 10 + [3]) == 1  # 1 of 11 agents is below the 10% share
+    assert major_clusters([0.1, 0.1005, 0.5, 0.9], gap=0.01, min_share=0.25) == 3
+
+
+def test_echo_chamber_indices():
+    # two disjoint triangles holding opposite opinions: a perfect echo chamber
+    triangles = [[0, 1], [1, 2], [0, 2], [3, 4], [4, 5], [3, 5]]
+    x = [2, 2, 2, -2, -2, -2]
+    assert neighbour_correlation(x, triangles) == pytest.approx(1.0)
+    assert assortativity(x, triangles) == pytest.approx(1.0)
+    # a path whose neighbours always disagree: perfectly disassortative
+    path = [[0, 1], [1, 2], [2, 3]]
+    y = [1, -1, 1, -1]
+    assert neighbour_correlation(y, path) == pytest.approx(-1.0)
+    assert assortativity(y, path) == pytest.approx(-1.0)
+    assert math.isnan(neighbour_correlation(CONSENSUS, [[0, 1], [1, 2], [2, 3]]))
+    assert math.isnan(assortativity(CONSENSUS, [[0, 1]]))
+    # on a complete graph the index is -1 by construction, so it is left undefined
+    complete = [[i, j] for i in range(4) for j in range(i + 1, 4)]
+    assert math.isnan(neighbour_correlation([1, 2, 3, -1], complete))
+
+
+def test_opinion_change_per_round():
+    assert opinion_change([[0, 0], [1, -1], [1, 1]]) == 1.0
+    assert opinion_change([[0, 0], [0, 0]]) == 0.0
+    assert math.isnan(opinion_change([[0, 0]]))
+
+
+def _episode(kind: str, sign: int, final: list[int], rewire: bool = False):
+    summary = {"initial_opinions": [0] * len(final), "edges": [[0, 1], [2, 3]], "sign": sign,
+               "kind": kind, "rewire": rewire}
+    steps = [{"round": 1, "op": final, "rewired": 2}]
+    return opinion_episode_metrics(summary, steps, asked=len(final), invalid=1)
+
+
+def test_episode_metrics_split_bias_by_topic_kind():
+    factual = _episode("factual", -1, [-3, -3, -1, -1])
+    assert factual["bias"] == 2.0 and factual["bias_factual"] == 2.0
+    assert math.isnan(factual["bias_contested"])
+    assert factual["invalid_rate"] == 0.25
+    assert factual["opinion_change"] == 2.0
+    assert math.isnan(factual["rewire_rate"])
+    contested = _episode("contested", 1, [1, 1, 1, 1], rewire=True)
+    assert contested["bias_contested"] == 1.0 and math.isnan(contested["bias_factual"])
+    assert contested["rewire_rate"] == 0.5  # 2 rewires / (4 agents x 1 round)
+    assert set(METRICS) | set(ECHO_METRICS) <= set(contested)
+
+
+def test_aggregates_report_every_metric_with_a_ci():
+    episodes = [_episode("factual", 1, [3, 3, 1, 1]), _episode("contested", -1, [3, -3, 3, -3])]
+    for aggregate, keys in ((aggregate_opinions, METRICS), (aggregate_echo, ECHO_METRICS)):
+        out = aggregate(episodes)
+        assert tuple(out) == keys
+        assert out["bias"].n == 2 and out["bias_factual"].n == 1
+        assert out["bias"].ci_low <= out["bias"].value <= out["bias"].ci_high
