@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 from inspect_ai import eval
-from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
 from benchmarks.conventions.tasks import committed_minority, naming_game
-from collective_bench.observation import find_block
+from collective_bench.testing import scripted_model as scripted
 
 SMALL = dict(n_agents=6, max_rounds=8, episodes=2)
 
 
-def scripted(choose):
-    """A mockllm callable: `choose(observation, n_prior_turns)` -> answer text, explicit usage."""
-
-    def outputs(messages, tools, tool_choice, config):
-        obs = None
-        for m in reversed(messages):
-            if isinstance(m, ChatMessageUser) and find_block(m.text):
-                obs = find_block(m.text)
-                break
-        turns = sum(1 for m in messages if isinstance(m, ChatMessageUser))
-        out = ModelOutput.from_content(model="mockllm", content=choose(obs, turns))
-        out.usage = ModelUsage(input_tokens=10, output_tokens=2, total_tokens=12)
-        return out
-
-    return get_model("mockllm/model", custom_outputs=outputs, memoize=False)
 
 
 def scores_of(log):
