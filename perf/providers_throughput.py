@@ -58,18 +58,22 @@ def stats(base_url: str) -> dict[str, float]:
         return dict(json.loads(r.read()))
 
 
-def run_episode(base_url: str, connections: int, rounds: int, agents: int = AGENTS) -> float:
+def run_episode(base_url: str, connections: int, rounds: int, agents: int = AGENTS,
+                model: str = "litellm/openai/textbook") -> float:
+    if model.startswith("openai-api/"):  # inspect's own OpenAI-compatible provider
+        os.environ["REF_BASE_URL"], os.environ["REF_API_KEY"] = base_url, "none"
     eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=1),
-         model="litellm/openai/textbook", model_base_url=base_url,
+         model=model, model_base_url=base_url,
          max_connections=connections, display="none", log_dir="/tmp/cbench-perf-providers",
          log_realtime=False)
     return time.perf_counter()
 
 
-def throughput(connections: int, rounds: int) -> tuple[float, int]:
+def throughput(connections: int, rounds: int,
+               model: str = "litellm/openai/textbook") -> tuple[float, int]:
     proc, base_url = start_server(LATENCY_MS)
     try:
-        run_episode(base_url, connections, rounds)
+        run_episode(base_url, connections, rounds, model=model)
         s = stats(base_url)
         return s["requests"] / (s["last_response"] - s["first_request"]), int(s["requests"])
     finally:
@@ -121,11 +125,14 @@ def memory_per_1000_in_flight() -> float:
 def main() -> None:
     os.environ.setdefault("CBENCH_PROGRESS", "0")
     print(f"server latency L = {LATENCY_MS} ms, one episode of {AGENTS} agents")
-    print(f"{'C':>5} {'calls':>6} {'calls/s':>9} {'C/L':>7} {'ratio':>6}")
+    print(f"{'C':>5} {'calls':>6} {'C/L':>7}   {'litellm/ calls/s (ratio)':>25}   "
+          f"{'openai-api/ calls/s (ratio)':>28}")
     for connections, rounds in ((1, 1), (16, 4), (64, 8), (256, 16)):
         rate, calls = throughput(connections, rounds)
+        native, _ = throughput(connections, rounds, model="openai-api/ref/textbook")
         ideal = connections / (LATENCY_MS / 1000)
-        print(f"{connections:>5} {calls:>6} {rate:>9.1f} {ideal:>7.0f} {rate / ideal:>6.2f}")
+        print(f"{connections:>5} {calls:>6} {ideal:>7.0f}   {rate:>17.1f} ({rate / ideal:.2f})"
+              f"   {native:>20.1f} ({native / ideal:.2f})")
         if connections == 256:
             parallel = rate
     proc, base_url = start_server(LATENCY_MS)
