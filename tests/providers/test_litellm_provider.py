@@ -122,3 +122,20 @@ def test_secret_model_args_are_refused():
     with pytest.raises(UserError, match="pass keys through the environment"):
         get_model("litellm/openai/x", base_url="http://127.0.0.1:1/v1", api_key_x="s",
                   memoize=False)
+
+
+def test_each_role_has_its_own_connection_limit(serve, tmp_path):
+    focal_server = serve(policy="textbook", latency_ms=40)
+    background_server = serve(policy="textbook", latency_ms=40)
+    background = get_model("litellm/openai/textbook", base_url=background_server.base_url,
+                           memoize=False)
+    log = eval(naming_game(n_agents=24, n_focal=12, max_rounds=2, episodes=1),
+               model="litellm/openai/textbook", model_base_url=focal_server.base_url,
+               model_roles={"background": background}, max_connections=3, display="none",
+               log_dir=str(tmp_path))[0]
+    assert log.status == "success"
+    focal, back = focal_server.snapshot(), background_server.snapshot()
+    assert focal["requests"] == back["requests"] == 24  # 12 agents x 2 rounds on each side
+    # a shared limit would cap the two servers' combined concurrency at 3
+    assert focal["max_in_flight"] <= 3 and back["max_in_flight"] <= 3
+    assert focal["max_in_flight"] + back["max_in_flight"] > 3
