@@ -108,7 +108,6 @@ def play_episode(
         game_state = game.initial_state(seed)
         population: Population = build_population(
             int(params["n_agents"]),
-            int(params.get("memory", 1)),
             params.get("n_focal"),
             rng_for("population", seed),
             eligible=game.acting_agents(game_state),

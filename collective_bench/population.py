@@ -29,10 +29,12 @@ class Agent:
 
 @dataclass(frozen=True)
 class Population:
-    """Agents of an episode; `memory` is the window of past interactions each agent sees."""
+    """Agents of an episode and the model role each one plays.
+
+    (Each agent's memory window is a rule of the Game, which keeps and bounds it.)
+    """
 
     agents: tuple[Agent, ...]
-    memory: int
 
     @property
     def size(self) -> int:
@@ -44,7 +46,6 @@ class Population:
 
 def build_population(
     n_agents: int,
-    memory: int,
     n_focal: int | None,
     rng: random.Random,
     eligible: Sequence[int] | None = None,
@@ -56,8 +57,6 @@ def build_population(
     """
     if n_agents < 2:
         raise UserError(f"n_agents must be at least 2, got {n_agents}")
-    if memory < 1:
-        raise UserError(f"memory must be at least 1, got {memory}")
     pool = sorted(eligible) if eligible is not None else list(range(n_agents))
     if n_focal is None:
         n_focal = len(pool)
@@ -69,4 +68,4 @@ def build_population(
     agents = tuple(
         Agent(id=i, role=FOCAL if i in focal_ids else BACKGROUND) for i in range(n_agents)
     )
-    return Population(agents=agents, memory=memory)
+    return Population(agents=agents)

@@ -69,9 +69,6 @@ class ResultRow:
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ResultRow))
-REQUIRED_FOR_SCORES = ("model", "task", "task_version", "metric", "value", "ci_low", "ci_high",
-                       "n_episodes", "log")
-
 
 def row_from_dict(data: dict[str, Any]) -> ResultRow:
     """Rebuild a row from JSON; raises ValueError naming the first missing or unknown field."""

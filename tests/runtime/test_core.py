@@ -117,33 +117,41 @@ def test_unknown_topology_names_the_known_ones() -> None:
 
 
 def test_population_roles() -> None:
-    pop = build_population(10, memory=3, n_focal=3, rng=random.Random(4))
-    assert pop.size == 10 and pop.memory == 3
+    pop = build_population(10, n_focal=3, rng=random.Random(4))
+    assert pop.size == 10
     assert [a.id for a in pop.agents] == list(range(10))
     roles = Counter(pop.role_of(i) for i in range(10))
     assert roles == {FOCAL: 3, BACKGROUND: 7}
-    same = build_population(10, memory=3, n_focal=3, rng=random.Random(4))
+    same = build_population(10, n_focal=3, rng=random.Random(4))
     assert same == pop
     placements = {
-        tuple(a.role for a in build_population(10, 3, 3, random.Random(s)).agents)
+        tuple(a.role for a in build_population(10, 3, random.Random(s)).agents)
         for s in range(10)
     }
     assert len(placements) > 1  # focal agents are placed at random
 
 
 def test_population_all_focal_or_none() -> None:
-    everyone = build_population(6, memory=1, n_focal=None, rng=random.Random(0))
+    everyone = build_population(6, n_focal=None, rng=random.Random(0))
     assert {a.role for a in everyone.agents} == {FOCAL}
-    nobody = build_population(6, memory=1, n_focal=0, rng=random.Random(0))
+    nobody = build_population(6, n_focal=0, rng=random.Random(0))
     assert {a.role for a in nobody.agents} == {BACKGROUND}
 
 
-@pytest.mark.parametrize(
-    ("n_agents", "memory", "n_focal"), [(1, 3, None), (4, 0, None), (4, 3, 5), (4, 3, -1)]
-)
-def test_population_bad_input(n_agents: int, memory: int, n_focal: int | None) -> None:
+@pytest.mark.parametrize(("n_agents", "n_focal"), [(1, None), (4, 5), (4, -1)])
+def test_population_bad_input(n_agents: int, n_focal: int | None) -> None:
     with pytest.raises(UserError):
-        build_population(n_agents, memory, n_focal, random.Random(0))
+        build_population(n_agents, n_focal, random.Random(0))
+
+
+def test_focal_agents_come_only_from_the_agents_a_model_plays() -> None:
+    # agents 0 and 1 are scripted (e.g. committed): they can never be the model under test
+    for seed in range(20):
+        pop = build_population(6, 2, random.Random(seed), eligible=[2, 3, 4, 5])
+        focal = {a.id for a in pop.agents if a.role == FOCAL}
+        assert len(focal) == 2 and focal <= {2, 3, 4, 5}
+    with pytest.raises(UserError, match="between 0 and 4"):
+        build_population(6, 5, random.Random(0), eligible=[2, 3, 4, 5])
 
 
 # --- observation block -------------------------------------------------------------------
