@@ -74,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         model_args=parse_assignments(args.M, "-M"),
         prices=args.prices,
         preset=args.preset,
+        transcript=args.transcript,
     )
     logs = run_sweep(spec, registry)
     failed = [log for log in logs if log.status != "success"]
@@ -182,6 +183,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--preset", choices=["quick"],
                    help="quick: the small per-task settings `make run` uses")
     s.add_argument("--display", choices=["full", "rich", "plain", "log", "none"], default=None)
+    s.add_argument("--transcript", choices=["full", "compact"], default="full",
+                   help="full: every call is an inspect event (default); compact: calls go "
+                        "straight to the provider, ~10x less harness CPU per call, usage kept")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("scores", help="one row per (model, task, metric) with 95%% CIs")

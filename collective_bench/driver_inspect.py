@@ -4,12 +4,15 @@ Each step, every acting agent's observation is rendered into a prompt and all ag
 at once (``asyncio.gather``; inspect's per-model ``max_connections`` bounds what is in flight).
 An answer that cannot be read gets exactly one re-ask; if that fails too the action is recorded
 as invalid (``None``) and the Game applies its own rule for it. Nothing is made up.
+
+Calls go through inspect's `Model.generate` (every call a ModelEvent in the log), or, with
+`CBENCH_TRANSCRIPT=compact`, straight to providers that support it (see `lean.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +23,7 @@ from inspect_ai.model import (
     ChatMessageSystem,
     ChatMessageUser,
     Model,
+    ModelOutput,
     get_model,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
@@ -27,6 +31,7 @@ from inspect_ai.util import StoreModel
 from pydantic import Field
 
 from collective_bench.game import Action, Game
+from collective_bench.lean import lean_callers, transcript_mode
 from collective_bench.population import BACKGROUND, Population, build_population
 from collective_bench.seeds import rng_for
 
@@ -57,6 +62,14 @@ class EpisodeRecord(StoreModel):
     reasks: int = 0
     invalid: int = 0
     asked: int = 0
+    transcript: str = "full"
+    """`full`: every call is a ModelEvent; `compact`: calls bypassed inspect's model layer."""
+    unreadable: list[dict[str, Any]] = Field(default_factory=list)
+    """Compact transcripts only: the raw text of each answer that could not be read."""
+
+
+UNREADABLE_CHARS = 500
+Generator = Callable[[list[ChatMessage]], Awaitable[ModelOutput]]
 
 
 @dataclass
@@ -65,29 +78,38 @@ class _Answer:
     calls: int
     reasked: bool
     invalid: bool
+    unreadable: list[str]
 
 
 async def ask_agent(
-    model: Model, adapter: Adapter, observation: dict[str, Any], cache: CachePolicy | bool
+    generate: Generator, adapter: Adapter, observation: dict[str, Any]
 ) -> _Answer:
     """One agent's move: a call, at most one re-ask, and the parsed action or None."""
     messages: list[ChatMessage] = [
         ChatMessageSystem(content=adapter.system_prompt),
         ChatMessageUser(content=adapter.render(observation)),
     ]
-    output = await model.generate(messages, cache=cache)
+    output = await generate(messages)
     try:
-        return _Answer(adapter.parse(output.completion, observation), 1, False, False)
+        return _Answer(adapter.parse(output.completion, observation), 1, False, False, [])
     except ParseError as error:
+        first = output.completion
         messages += [
-            ChatMessageAssistant(content=output.completion),
+            ChatMessageAssistant(content=first),
             ChatMessageUser(content=adapter.reask(observation, str(error))),
         ]
-    output = await model.generate(messages, cache=cache)
+    output = await generate(messages)
     try:
-        return _Answer(adapter.parse(output.completion, observation), 2, True, False)
+        return _Answer(adapter.parse(output.completion, observation), 2, True, False, [first])
     except ParseError:
-        return _Answer(None, 2, True, True)
+        return _Answer(None, 2, True, True, [first, output.completion])
+
+
+def _full_generator(model: Model, cache: CachePolicy | bool) -> Generator:
+    async def generate(messages: list[ChatMessage]) -> ModelOutput:
+        return await model.generate(messages, cache=cache)
+
+    return generate
 
 
 def _cache_policy(enabled: bool, scope: dict[str, str]) -> CachePolicy | bool:
@@ -118,49 +140,52 @@ def play_episode(
 
         record = EpisodeRecord(store=state.store)
         steps: list[dict[str, Any]] = []
+        unreadable: list[dict[str, Any]] = []
         calls = reasks = invalid = asked = 0
         step_no = 0
-        while not game.is_over(game_state):
-            acting = game.acting_agents(game_state)
-            observations = {a: game.observe(game_state, a) for a in acting}
-            answers = await asyncio.gather(
-                *(
-                    ask_agent(
-                        models[a],
-                        adapter,
-                        observations[a],
-                        _cache_policy(
-                            cache,
-                            {
-                                "episode": str(state.sample_id),
-                                "seed": str(seed),
-                                "agent": str(a),
-                                "step": str(step_no),
-                            },
-                        ),
-                    )
-                    for a in acting
+        # the cache lives in inspect's model layer, so a cached run keeps the full transcript
+        compact = transcript_mode() == "compact" and not cache
+        async with lean_callers([focal, background], compact) as lean:
+
+            def generator(agent: int) -> Generator:
+                model = models[agent]
+                if id(model) in lean:
+                    return lean[id(model)].generate
+                scope = {"episode": str(state.sample_id), "seed": str(seed),
+                         "agent": str(agent), "step": str(step_no)}
+                return _full_generator(model, _cache_policy(cache, scope))
+
+            while not game.is_over(game_state):
+                acting = game.acting_agents(game_state)
+                observations = {a: game.observe(game_state, a) for a in acting}
+                answers = await asyncio.gather(
+                    *(ask_agent(generator(a), adapter, observations[a]) for a in acting)
                 )
-            )
-            actions: dict[int, Action] = dict(game.fixed_actions(game_state))
-            for agent, answer in zip(acting, answers, strict=True):
-                actions[agent] = answer.action
-            result = game.step(game_state, actions)
-            step_record = dict(result.record)
-            step_record["invalid"] = [a for a, r in zip(acting, answers, strict=True) if r.invalid]
-            step_record["reasked"] = [a for a, r in zip(acting, answers, strict=True) if r.reasked]
-            steps.append(step_record)
-            calls += sum(r.calls for r in answers)
-            reasks += len(step_record["reasked"])
-            invalid += len(step_record["invalid"])
-            asked += len(acting)
-            game_state = result.state
-            step_no += 1
+                actions: dict[int, Action] = dict(game.fixed_actions(game_state))
+                for agent, answer in zip(acting, answers, strict=True):
+                    actions[agent] = answer.action
+                result = game.step(game_state, actions)
+                step_record = dict(result.record)
+                asked_answers = list(zip(acting, answers, strict=True))
+                step_record["invalid"] = [a for a, r in asked_answers if r.invalid]
+                step_record["reasked"] = [a for a, r in asked_answers if r.reasked]
+                steps.append(step_record)
+                calls += sum(r.calls for r in answers)
+                reasks += len(step_record["reasked"])
+                invalid += len(step_record["invalid"])
+                asked += len(acting)
+                game_state = result.state
+                if lean:
+                    unreadable += [{"step": step_no, "agent": a, "text": t[:UNREADABLE_CHARS]}
+                                   for a, r in asked_answers for t in r.unreadable]
+                step_no += 1
 
         record.summary = game.summary(game_state)
         record.steps = steps
         record.roles = [a.role for a in population.agents]
         record.calls, record.reasks, record.invalid, record.asked = calls, reasks, invalid, asked
+        record.transcript = "compact" if lean else "full"
+        record.unreadable = unreadable
         state.output.completion = (
             f"episode over after {step_no} steps: {asked} moves asked, {invalid} invalid"
         )

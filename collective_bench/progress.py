@@ -17,6 +17,7 @@ from inspect_ai.hooks import (
     Hooks,
     ModelUsageData,
     RunEnd,
+    RunStart,
     SampleEnd,
     TaskStart,
     hooks,
@@ -34,12 +35,15 @@ class ModelProgress:
     errors: int = 0
     calls: int = 0
     retries: int = 0
+    retries_before: int = 0
+    """Our provider's retry count (process-wide) when this run started."""
     input_tokens: int = 0
     output_tokens: int = 0
     cost: float | None = 0.0
 
     def line(self, model: str) -> str:
-        retries = self.retries + (STATS[model].retries if model in STATS else 0)
+        ours = (STATS[model].retries if model in STATS else 0) - self.retries_before
+        retries = self.retries + ours
         cost = "unknown" if self.cost is None else f"${self.cost:.4f}"
         return (f"[progress] {model}: {self.done}/{self.planned} episodes, {self.errors} errors, "
                 f"{self.calls:,} calls, {retries:,} retries, {self.input_tokens:,} in / "
@@ -64,11 +68,20 @@ class Progress(Hooks):
         for model, progress in sorted(self.models.items()):
             print(progress.line(model), file=sys.stderr, flush=True)
 
+    async def on_run_start(self, data: RunStart) -> None:
+        # one hook object serves every run of the process: each run counts from zero
+        self.models.clear()
+        self._task_model.clear()
+
     async def on_task_start(self, data: TaskStart) -> None:
         samples = data.spec.dataset.samples or 0
         epochs = data.spec.config.epochs or 1
         self._task_model[data.eval_id] = data.spec.model
-        self.models.setdefault(data.spec.model, ModelProgress()).planned += samples * epochs
+        if data.spec.model not in self.models:
+            stats = STATS.get(data.spec.model)
+            self.models[data.spec.model] = ModelProgress(
+                retries_before=stats.retries if stats else 0)
+        self.models[data.spec.model].planned += samples * epochs
 
     async def on_model_usage(self, data: ModelUsageData) -> None:
         progress = self.models.setdefault(data.model_name, ModelProgress())

@@ -19,6 +19,7 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
 from collective_bench.errors import UserError
+from collective_bench.lean import TRANSCRIPT_ENV
 from collective_bench.providers.litellm_api import is_secret_arg
 from collective_bench.providers.preflight import check_litellm_key, check_reachable
 
@@ -44,6 +45,8 @@ class SweepSpec:
     model_args: Mapping[str, Any] = field(default_factory=dict)
     prices: str | None = None
     preset: str | None = None
+    transcript: str = "full"
+    """`full`: every call an inspect ModelEvent; `compact`: calls bypass it (see lean.py)."""
 
 
 def one_line(error: BaseException) -> str:
@@ -136,6 +139,18 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
 
     if spec.display != "none":
         os.environ["CBENCH_PROGRESS"] = "1"
+    previous = os.environ.get(TRANSCRIPT_ENV)
+    os.environ[TRANSCRIPT_ENV] = spec.transcript
+    try:
+        return _eval_set(spec, tasks)
+    finally:
+        if previous is None:
+            os.environ.pop(TRANSCRIPT_ENV, None)
+        else:
+            os.environ[TRANSCRIPT_ENV] = previous
+
+
+def _eval_set(spec: SweepSpec, tasks: list[Any]) -> list[EvalLog]:
     success, logs = eval_set(
         tasks,
         log_dir=spec.log_dir,

@@ -57,6 +57,12 @@ class Faults:
         return "ok"
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of a round's connections overflows it
+    # and the kernel drops SYNs, which clients retry only after 1 s, 3 s, 7 s...
+    request_queue_size = 1024
+
+
 class ReferenceServer:
     """A threaded HTTP server on 127.0.0.1; `start()` returns at once, `stop()` shuts it down."""
 
@@ -96,6 +102,13 @@ class ReferenceServer:
                 else:
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
 
+            def do_DELETE(self) -> None:
+                if self.path.rstrip("/") == "/stats":  # a benchmark's warm-up is not counted
+                    server.reset_stats()
+                    self._json(200, server.snapshot())
+                else:
+                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -116,7 +129,7 @@ class ReferenceServer:
                 self.wfile.write(data)
 
         self._handler = Handler
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd = _Server((host, port), Handler)
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -130,6 +143,12 @@ class ReferenceServer:
             return {**dict(self.stats), "max_in_flight": self.max_in_flight,
                     "first_request": self.first_request, "last_response": self.last_response,
                     "faults": asdict(self.faults)}
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            self.stats.clear()
+            self.max_in_flight = self._in_flight
+            self.first_request = self.last_response = None
 
     def start(self) -> ReferenceServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

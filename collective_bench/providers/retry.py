@@ -21,6 +21,13 @@ def status_of(error: BaseException) -> int | None:
 
 
 def is_retryable(error: BaseException) -> bool:
+    from collective_bench.providers.http_transport import ProviderConnectionError
+
+    if isinstance(error, ProviderConnectionError):
+        return True
+    status = status_of(error)
+    if status is not None and type(error).__module__.startswith("collective_bench"):
+        return status == 429 or status >= 500
     from litellm import exceptions as x
 
     if isinstance(error, (x.RateLimitError, x.Timeout, x.APIConnectionError,

@@ -98,3 +98,18 @@ class ReferenceAPI(ModelAPI):
         return ModelOutput.from_content(
             model=f"reference/{self.model_name}", content=answer
         ).model_copy(update={"usage": usage})
+
+    def lean_client(self) -> _ReferenceLeanClient:
+        """For compact transcripts (`collective_bench.lean`): the same answers, no bookkeeping."""
+        return _ReferenceLeanClient(self)
+
+
+class _ReferenceLeanClient:
+    def __init__(self, api: ReferenceAPI) -> None:
+        self.api = api
+
+    async def complete(self, input: list[ChatMessage], config: GenerateConfig) -> ModelOutput:
+        return await self.api.generate(input, [], "none", config)
+
+    async def aclose(self) -> None:
+        return None

@@ -163,3 +163,22 @@ def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, caps
     retries = int(final.split(" retries")[0].rsplit(", ", 1)[1].replace(",", ""))
     assert retries == server.snapshot()["rate_limit"] > 0
     assert "cost" not in final and final.endswith("unknown so far")  # unpriced: never $0
+
+
+def test_compact_transcript_sweep_counts_the_same_and_leaves_no_mode_behind(
+        serve, tmp_path, capsys, monkeypatch):
+    from collective_bench.lean import TRANSCRIPT_ENV
+
+    monkeypatch.delenv(TRANSCRIPT_ENV, raising=False)
+    server = serve(policy="textbook")
+    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                 "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
+                 "--log-dir", str(tmp_path), "--display", "plain",
+                 "--transcript", "compact"]) == 0
+    assert TRANSCRIPT_ENV not in os.environ  # the next eval in this process is not affected
+    final = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("[progress]")][-1]
+    calls = int(final.split(" calls")[0].rsplit(", ", 1)[1].replace(",", ""))
+    assert calls == server.snapshot()["requests"] > 0  # the progress hook saw every call
+    log = read_eval_log(list_eval_logs(str(tmp_path))[0].name)
+    assert {s.store["EpisodeRecord:transcript"] for s in log.samples} == {"compact"}
+    assert log.stats.model_usage["litellm/openai/textbook"].input_tokens > 0

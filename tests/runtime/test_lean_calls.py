@@ -1,0 +1,109 @@
+"""Compact transcripts: the same episode, the same usage, without per-call ModelEvents."""
+
+from __future__ import annotations
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.model import get_model
+
+from benchmarks.conventions.tasks import naming_game
+from collective_bench.errors import UserError
+from collective_bench.lean import TRANSCRIPT_ENV, transcript_mode
+
+TASK = dict(n_agents=8, max_rounds=6, episodes=2)
+
+
+def run(tmp_path, monkeypatch, mode: str, **kwargs):
+    monkeypatch.setenv(TRANSCRIPT_ENV, mode)
+    return eval(naming_game(**TASK, **kwargs), model="reference/textbook", display="none",
+                log_dir=str(tmp_path / mode))[0]
+
+
+def records(log):
+    return [(s.store["EpisodeRecord:steps"], s.store["EpisodeRecord:summary"])
+            for s in sorted(log.samples, key=lambda s: s.id)]
+
+
+def model_events(log) -> int:
+    return sum(1 for s in log.samples for e in s.events if e.event == "model")
+
+
+def test_compact_plays_the_same_episode_with_the_same_usage(tmp_path, monkeypatch):
+    full = run(tmp_path, monkeypatch, "full")
+    compact = run(tmp_path, monkeypatch, "compact")
+    assert full.status == compact.status == "success"
+    assert records(compact) == records(full)
+    assert compact.results.scores[0].metrics == full.results.scores[0].metrics
+    # tokens still reach the eval's stats (and so results rows, limits and progress)
+    usage, full_usage = (log.stats.model_usage["reference/textbook"] for log in (compact, full))
+    assert usage.input_tokens == full_usage.input_tokens > 0
+    assert usage.output_tokens == full_usage.output_tokens > 0
+    assert usage.total_cost == 0.0
+    # per sample too
+    for c, f in zip(sorted(compact.samples, key=lambda s: s.id),
+                    sorted(full.samples, key=lambda s: s.id), strict=True):
+        assert c.model_usage["reference/textbook"].input_tokens == \
+            f.model_usage["reference/textbook"].input_tokens
+    calls = sum(s.store["EpisodeRecord:calls"] for s in full.samples)
+    assert model_events(full) == calls
+    assert model_events(compact) == 0
+    assert {s.store["EpisodeRecord:transcript"] for s in compact.samples} == {"compact"}
+    assert {s.store["EpisodeRecord:transcript"] for s in full.samples} == {"full"}
+
+
+def test_a_cached_run_keeps_the_full_transcript(tmp_path, monkeypatch):
+    log = run(tmp_path, monkeypatch, "compact", cache=True)
+    assert model_events(log) > 0
+    assert {s.store["EpisodeRecord:transcript"] for s in log.samples} == {"full"}
+
+
+def test_models_without_a_lean_client_keep_the_full_path(tmp_path, monkeypatch):
+    from collective_bench.testing import scripted_model
+
+    monkeypatch.setenv(TRANSCRIPT_ENV, "compact")
+    model = scripted_model(lambda obs, turns: "maybe" if turns == 1 else "nonsense")
+    log = eval(naming_game(n_agents=4, max_rounds=2, episodes=1), model=model,
+               display="none", log_dir=str(tmp_path))[0]
+    assert log.status == "success"
+    assert model_events(log) == 2 * 4 * 2  # every agent re-asked once, every round
+    assert log.samples[0].store["EpisodeRecord:transcript"] == "full"
+
+
+def test_unknown_transcript_mode_is_a_one_line_error(monkeypatch):
+    monkeypatch.setenv(TRANSCRIPT_ENV, "verbose")
+    with pytest.raises(UserError, match="not a transcript mode; use full or compact"):
+        transcript_mode()
+
+
+def test_compact_calls_hold_the_models_connection_slots(tmp_path, monkeypatch):
+    """The lean path waits on inspect's own per-model semaphore, sized by max_connections."""
+    import asyncio
+
+    from collective_bench.lean import LeanCaller
+
+    model = get_model("reference/textbook", memoize=False)
+    in_flight = peak = 0
+
+    class SlowClient:
+        async def complete(self, input, config):
+            nonlocal in_flight, peak
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.01)
+            in_flight -= 1
+            return await model.api.generate(input, [], "none", config)
+
+        async def aclose(self):
+            return None
+
+    async def main():
+        from inspect_ai.model import ChatMessageUser, GenerateConfig
+        from inspect_ai.model._generate_config import set_active_generate_config
+
+        set_active_generate_config(GenerateConfig(max_connections=3))
+        caller = LeanCaller(model, SlowClient())
+        await asyncio.gather(*(caller.generate([ChatMessageUser(content="hi")])
+                               for _ in range(12)))
+
+    asyncio.run(main())
+    assert peak == 3
