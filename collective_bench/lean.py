@@ -20,6 +20,7 @@ This module touches two inspect internals (`Model._connection_concurrency`,
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import AsyncIterator
@@ -84,6 +85,23 @@ class LeanCaller:
         return output
 
 
+_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """Move what exists now (imports, the task, inspect's setup) out of the collector's view.
+
+    A population round allocates thousands of short-lived objects, which triggers full
+    collections that walk the whole heap: 300 ms pauses, measured, in the middle of a round
+    whose calls are all in flight. Freezing the long-lived start-up heap once per process (the
+    usual "freeze after start-up" pattern) makes those collections cost ~2 ms.
+    """
+    global _frozen
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
+
+
 @asynccontextmanager
 async def lean_callers(models: list[Model], enabled: bool) -> AsyncIterator[dict[int, LeanCaller]]:
     """LeanCallers by `id(model)` for the models that support it (none when not enabled).
@@ -93,6 +111,7 @@ async def lean_callers(models: list[Model], enabled: bool) -> AsyncIterator[dict
     callers: dict[int, LeanCaller] = {}
     async with AsyncExitStack() as stack:
         if enabled:
+            _freeze_startup_heap()
             for model in models:
                 if id(model) in callers or not isinstance(model.api, SupportsLean):
                     continue

@@ -7,6 +7,7 @@ the direct path calls the policy on the observation. Their difference is the har
 
 from __future__ import annotations
 
+import os
 import time
 
 from inspect_ai import eval
@@ -20,7 +21,8 @@ from collective_bench.driver_direct import run_direct
 EPISODES, ROUNDS, AGENTS = 4, 30, 24
 
 
-def inspect_ms_per_turn() -> tuple[float, int]:
+def inspect_ms_per_turn(transcript: str = "full") -> tuple[float, int]:
+    os.environ["CBENCH_TRANSCRIPT"] = transcript
     eval(naming_game(episodes=1, max_rounds=2), model="reference/random", display="none",
          log_dir="/tmp/cbench-perf-warm", log_realtime=False)
     start = time.perf_counter()
@@ -41,8 +43,10 @@ def direct_ms_per_turn() -> float:
 
 def main() -> None:
     inspect_ms, turns = inspect_ms_per_turn()
+    compact_ms, _ = inspect_ms_per_turn("compact")
     direct_ms = direct_ms_per_turn()
     print(f"inspect driver: {inspect_ms:.3f} ms per agent turn ({turns} turns, eval() included)")
+    print(f"inspect driver, --transcript compact: {compact_ms:.3f} ms per agent turn")
     print(f"direct driver:  {direct_ms:.4f} ms per agent turn")
     print(f"overhead of the inspect path: {inspect_ms - direct_ms:.3f} ms per turn "
           f"({inspect_ms / direct_ms:.0f}x the direct driver)")

@@ -7,12 +7,14 @@ process): achieved calls/s for connection limits C = 1, 16, 64, 256 against the 
 (goal: >= 0.9 C/L up to 64, >= 0.8 C/L at 256), in both transcript modes side by side: `full`
 (every call through inspect's Model.generate and litellm) and `compact` (calls go straight to
 the endpoint; see collective_bench/lean.py). Throughput is measured at the server, from the
-episode's first request to its last response; the server is warmed up first and its counters
-reset, so neither process start-up nor the server's first-request cost is counted.
+episode's first request to its last response; the server and the harness process are warmed
+up first (one call, then a 4-agent run) and the counters reset, so neither process's start-up is
+counted. The episode's own cost of opening its connections is counted.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import resource
@@ -82,10 +84,12 @@ def run_episode(base_url: str, connections: int, rounds: int, agents: int = AGEN
     if model.startswith("openai-api/"):  # inspect's own OpenAI-compatible provider
         os.environ["REF_BASE_URL"], os.environ["REF_API_KEY"] = base_url, "none"
     os.environ["CBENCH_TRANSCRIPT"] = transcript
-    eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=1),
-         model=model, model_base_url=base_url,
-         max_connections=connections, display="none", log_dir="/tmp/cbench-perf-providers",
-         log_realtime=False)
+    log = eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=1),
+               model=model, model_base_url=base_url,
+               max_connections=connections, display="none",
+               log_dir="/tmp/cbench-perf-providers", log_realtime=False)[0]
+    if log.status != "success":  # a figure from a failed run would be meaningless
+        raise RuntimeError(f"episode failed: {log.error.message if log.error else log.status}")
     return time.perf_counter()
 
 
@@ -94,6 +98,10 @@ def throughput(connections: int, rounds: int, model: str = "litellm/openai/textb
     proc, base_url = start_server(LATENCY_MS)
     try:
         warm_up(base_url)
+        # the process's own first-run costs (lazy imports, first scorer, log writer) are
+        # start-up, not throughput: a tiny run first, then count from zero
+        run_episode(base_url, 4, 1, agents=4, model=model, transcript=transcript)
+        stats(base_url, reset=True)
         run_episode(base_url, connections, rounds, model=model, transcript=transcript)
         s = stats(base_url)
         return s["requests"] / (s["last_response"] - s["first_request"]), int(s["requests"])
@@ -102,32 +110,75 @@ def throughput(connections: int, rounds: int, model: str = "litellm/openai/textb
         proc.wait()
 
 
+async def _bare_rounds(base_url: str, connections: int, rounds: int) -> None:
+    import aiohttp
+
+    from benchmarks.conventions.adapter import ADAPTER
+    from benchmarks.conventions.game import NamingGame, NamingParams
+
+    game = NamingGame(NamingParams(n_agents=AGENTS))
+    state = game.initial_state(0)
+    bodies = [json.dumps({"model": "textbook", "messages": [
+        {"role": "system", "content": ADAPTER.system_prompt},
+        {"role": "user", "content": ADAPTER.render(game.observe(state, a))}]}).encode()
+        for a in game.acting_agents(state)]
+    slots = asyncio.Semaphore(connections)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        async def call(body: bytes) -> None:
+            async with slots, session.post(base_url + "/chat/completions", data=body,
+                                           headers={"Content-Type": "application/json"}) as r:
+                await r.read()
+
+        for _ in range(rounds):
+            await asyncio.gather(*(call(b) for b in bodies))
+
+
+def bare_throughput(connections: int, rounds: int) -> float:
+    """The machine's ceiling: the same prompts in the same rounds from a bare aiohttp loop (no
+    harness, no game, no parsing), against the same server."""
+    proc, base_url = start_server(LATENCY_MS)
+    try:
+        warm_up(base_url)
+        asyncio.run(_bare_rounds(base_url, connections, rounds))
+        s = stats(base_url)
+        return s["requests"] / (s["last_response"] - s["first_request"])
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def overhead(transcript: str) -> tuple[float, float]:
-    """Harness wall ms and CPU ms per call against a server that answers at once (L = 0)."""
+    """Harness wall ms and CPU ms per call against a server that answers at once (L = 0).
+
+    Marginal cost: the difference between a 40-round and a 10-round episode, divided by the
+    difference in calls, so eval()'s fixed cost per run is not spread over the calls.
+    """
     proc, base_url = start_server(0)
     try:
-        run_episode(base_url, 64, 2, agents=64, transcript=transcript)  # imports, connections
-        before = stats(base_url)["requests"]
-        start, cpu = time.perf_counter(), time.process_time()
-        run_episode(base_url, 64, 10, agents=64, transcript=transcript)
-        calls = stats(base_url)["requests"] - before
-        return (1000 * (time.perf_counter() - start) / calls,
-                1000 * (time.process_time() - cpu) / calls)
+        run_episode(base_url, 64, 2, agents=64, transcript=transcript)  # imports, first calls
+        measured = []
+        for rounds in (10, 40):
+            before = stats(base_url)["requests"]
+            start, cpu = time.perf_counter(), time.process_time()
+            run_episode(base_url, 64, rounds, agents=64, transcript=transcript)
+            measured.append((stats(base_url)["requests"] - before,
+                             time.perf_counter() - start, time.process_time() - cpu))
+        (c1, w1, p1), (c2, w2, p2) = measured
+        return 1000 * (w2 - w1) / (c2 - c1), 1000 * (p2 - p1) / (c2 - c1)
     finally:
         proc.terminate()
         proc.wait()
 
 
 def memory_per_1000_in_flight(transcript: str) -> float:
-    """Peak RSS growth (MiB) while 1,000 agents' calls are in flight at once (L = 2 s).
-
-    Peak RSS only grows, so run the mode with the larger footprint (full) last.
-    """
+    """Peak RSS growth (MiB) while 1,000 agents' calls are in flight at once (L = 2 s)."""
     proc, base_url = start_server(2000)
     try:
         run_episode(base_url, 1000, 1, agents=8, transcript=transcript)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         run_episode(base_url, 1000, 1, agents=1000, transcript=transcript)
+        if stats(base_url)["requests"] < 1000:
+            raise RuntimeError("the 1,000-agent round did not reach the server")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         in_flight = stats(base_url)["max_in_flight"]
         return (peak - base) / 1024 * 1000 / max(1, in_flight)
@@ -140,27 +191,38 @@ def main() -> None:
     os.environ.setdefault("CBENCH_PROGRESS", "0")
     print(f"server latency L = {LATENCY_MS} ms, one episode of {AGENTS} agents, litellm/ provider")
     print(f"{'C':>5} {'calls':>6} {'C/L':>7}   {'compact: calls/s (ratio)':>25}   "
-          f"{'full: calls/s (ratio)':>24}")
+          f"{'full: calls/s (ratio)':>24}   {'bare aiohttp loop (ratio)':>26}")
+    # memory first, each in a fresh process (peak RSS never goes down), before the throughput
+    # runs leave thousands of sockets in TIME_WAIT
+    memory = {}
+    for mode in ("compact", "full"):
+        out = subprocess.run([sys.executable, __file__, "--memory", mode], cwd=ROOT, text=True,
+                             capture_output=True, check=True).stdout.strip().splitlines()[-1]
+        memory[mode] = float(out)
     rates: dict[tuple[str, int], float] = {}
     for connections, rounds in ((1, 1), (16, 4), (64, 8), (256, 16)):
         for mode in ("compact", "full"):
             rates[mode, connections], calls = throughput(connections, rounds, transcript=mode)
         ideal = connections / (LATENCY_MS / 1000)
         compact, full = rates["compact", connections], rates["full", connections]
+        bare = bare_throughput(connections, rounds)
         print(f"{connections:>5} {calls:>6} {ideal:>7.0f}   "
-              f"{compact:>17.1f} ({compact / ideal:.2f})   {full:>16.1f} ({full / ideal:.2f})",
-              flush=True)
+              f"{compact:>17.1f} ({compact / ideal:.2f})   {full:>16.1f} ({full / ideal:.2f})"
+              f"   {bare:>18.1f} ({bare / ideal:.2f})", flush=True)
     for mode in ("compact", "full"):
         print(f"{mode}: concurrent rounds at C=256 vs the same calls one at a time (C=1): "
               f"{rates[mode, 256] / rates[mode, 1]:.0f}x")
     for mode in ("compact", "full"):
         wall, cpu = overhead(mode)
-        print(f"{mode}: harness cost per call (L = 0, C = 64): {wall:.2f} ms wall, "
+        print(f"{mode}: harness cost per call (L = 0, C = 64, marginal): {wall:.2f} ms wall, "
               f"{cpu:.2f} ms CPU", flush=True)
     for mode in ("compact", "full"):
-        print(f"{mode}: memory per 1,000 agents in flight: "
-              f"{memory_per_1000_in_flight(mode):.0f} MiB", flush=True)
+        print(f"{mode}: memory per 1,000 agents in flight: {memory[mode]:.0f} MiB")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--memory"]:
+        os.environ["CBENCH_PROGRESS"] = "0"
+        print(memory_per_1000_in_flight(sys.argv[2]))
+    else:
+        main()
