@@ -84,7 +84,8 @@ def test_cached_rerun_makes_no_calls(serve, tmp_path, monkeypatch):
     assert first > 0 and server.snapshot()["requests"] == first
 
 
-def test_no_secret_reaches_any_file_written(serve, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("transcript", ["full", "compact"])
+def test_no_secret_reaches_any_file_written(transcript, serve, tmp_path, capsys, monkeypatch):
     secret = "sk-cbench-test-SECRET-9f8e7d6c5b4a"
     monkeypatch.setenv("CB_TEST_KEY", secret)
     monkeypatch.setenv("INSPECT_LOG_FORMAT", "json")  # uncompressed, so raw bytes are searchable
@@ -93,7 +94,7 @@ def test_no_secret_reaches_any_file_written(serve, tmp_path, capsys, monkeypatch
     assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
                  "--model-base-url", server.base_url, "-M", "api_key_env=CB_TEST_KEY",
                  "--episodes", "1", *TASK_ARGS, "--log-dir", str(logs / "local"),
-                 "--display", "none"]) == 0
+                 "--display", "none", "--transcript", transcript]) == 0
     assert main(["scores", str(logs), "--out", str(tmp_path / "scores.json")]) == 0
     assert main(["scores", str(logs), "--format", "csv", "--out", str(tmp_path / "s.csv")]) == 0
     assert main(["leaderboard", "build", "--results", str(logs), "--out", str(site)]) == 0
