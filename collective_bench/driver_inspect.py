@@ -63,7 +63,8 @@ class EpisodeRecord(StoreModel):
     invalid: int = 0
     asked: int = 0
     transcript: str = "full"
-    """`full`: every call is a ModelEvent; `compact`: calls bypassed inspect's model layer."""
+    """`full`: every call is a ModelEvent; `compact`: the calls of the models with a lean client
+    (ours) bypassed inspect's model layer."""
     unreadable: list[dict[str, Any]] = Field(default_factory=list)
     """Compact transcripts only: the raw text of each answer that could not be read."""
 
@@ -122,6 +123,7 @@ def play_episode(
     make_game: Callable[[dict[str, Any]], Game[Any]], adapter: Adapter, cache: bool = False
 ) -> Solver:
     """Run one episode of the Game described by the sample's metadata (params and seed)."""
+    transcript_mode()  # a bad CBENCH_TRANSCRIPT fails as the task is built, not in every sample
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         params: dict[str, Any] = dict(state.metadata["params"])

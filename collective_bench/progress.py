@@ -68,6 +68,12 @@ class Progress(Hooks):
         for model, progress in sorted(self.models.items()):
             print(progress.line(model), file=sys.stderr, flush=True)
 
+    def _progress(self, model: str) -> ModelProgress:
+        if model not in self.models:
+            stats = STATS.get(model)
+            self.models[model] = ModelProgress(retries_before=stats.retries if stats else 0)
+        return self.models[model]
+
     async def on_run_start(self, data: RunStart) -> None:
         # one hook object serves every run of the process: each run counts from zero
         self.models.clear()
@@ -77,14 +83,10 @@ class Progress(Hooks):
         samples = data.spec.dataset.samples or 0
         epochs = data.spec.config.epochs or 1
         self._task_model[data.eval_id] = data.spec.model
-        if data.spec.model not in self.models:
-            stats = STATS.get(data.spec.model)
-            self.models[data.spec.model] = ModelProgress(
-                retries_before=stats.retries if stats else 0)
-        self.models[data.spec.model].planned += samples * epochs
+        self._progress(data.spec.model).planned += samples * epochs
 
     async def on_model_usage(self, data: ModelUsageData) -> None:
-        progress = self.models.setdefault(data.model_name, ModelProgress())
+        progress = self._progress(data.model_name)
         progress.calls += 1
         progress.retries += data.retries
         progress.input_tokens += data.usage.input_tokens
@@ -98,7 +100,7 @@ class Progress(Hooks):
         model = self._task_model.get(data.eval_id)
         if model is None:
             return
-        progress = self.models.setdefault(model, ModelProgress())
+        progress = self._progress(model)
         progress.done += 1
         if data.sample.error is not None:
             progress.errors += 1

@@ -21,13 +21,15 @@ def status_of(error: BaseException) -> int | None:
 
 
 def is_retryable(error: BaseException) -> bool:
-    from collective_bench.providers.http_transport import ProviderConnectionError
+    from collective_bench.providers.http_transport import (
+        ProviderConnectionError,
+        ProviderHTTPError,
+    )
 
     if isinstance(error, ProviderConnectionError):
         return True
-    status = status_of(error)
-    if status is not None and type(error).__module__.startswith("collective_bench"):
-        return status == 429 or status >= 500
+    if isinstance(error, ProviderHTTPError):
+        return error.status_code == 429 or error.status_code >= 500
     from litellm import exceptions as x
 
     if isinstance(error, (x.RateLimitError, x.Timeout, x.APIConnectionError,

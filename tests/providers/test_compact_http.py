@@ -129,3 +129,17 @@ def test_transport_choice(serve):
     assert get_model("litellm/anthropic/claude-x", memoize=False).api.lean_transport == "litellm"
     with pytest.raises(UserError, match="-M transport must be one of auto, litellm"):
         get_model(MODEL, base_url=server.base_url, transport="smoke", memoize=False)
+
+
+def test_server_stats_reset_leaves_a_warm_up_uncounted(serve):
+    import json
+    import urllib.request
+
+    server = serve(policy="textbook")
+    assert complete(get_model(MODEL, base_url=server.base_url, memoize=False)).completion
+    assert server.snapshot()["requests"] == 1
+    root = server.base_url.removesuffix("/v1")
+    with urllib.request.urlopen(urllib.request.Request(root + "/stats", method="DELETE")) as r:
+        reset = json.loads(r.read())
+    assert reset.get("requests", 0) == 0 and reset["first_request"] is None
+    assert server.snapshot().get("requests", 0) == 0

@@ -73,6 +73,9 @@ def test_unknown_transcript_mode_is_a_one_line_error(monkeypatch):
     monkeypatch.setenv(TRANSCRIPT_ENV, "verbose")
     with pytest.raises(UserError, match="not a transcript mode; use full or compact"):
         transcript_mode()
+    # before any episode runs: building the task already refuses it
+    with pytest.raises(UserError, match="CBENCH_TRANSCRIPT='verbose'"):
+        naming_game(**TASK)
 
 
 def test_compact_calls_hold_the_models_connection_slots(tmp_path, monkeypatch):
