@@ -23,7 +23,6 @@ from inspect_ai.model import (
     ChatMessageSystem,
     ChatMessageUser,
     Model,
-    ModelOutput,
     get_model,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
@@ -31,7 +30,7 @@ from inspect_ai.util import StoreModel
 from pydantic import Field
 
 from collective_bench.game import Action, Game
-from collective_bench.lean import lean_callers, transcript_mode
+from collective_bench.lean import Messages, lean_callers, transcript_mode
 from collective_bench.population import BACKGROUND, Population, build_population
 from collective_bench.seeds import rng_for
 
@@ -70,7 +69,8 @@ class EpisodeRecord(StoreModel):
 
 
 UNREADABLE_CHARS = 500
-Generator = Callable[[list[ChatMessage]], Awaitable[ModelOutput]]
+Generator = Callable[[Messages], Awaitable[str]]
+"""Asks one model with a chat, returns the answer's text."""
 
 
 @dataclass
@@ -86,29 +86,34 @@ async def ask_agent(
     generate: Generator, adapter: Adapter, observation: dict[str, Any]
 ) -> _Answer:
     """One agent's move: a call, at most one re-ask, and the parsed action or None."""
-    messages: list[ChatMessage] = [
-        ChatMessageSystem(content=adapter.system_prompt),
-        ChatMessageUser(content=adapter.render(observation)),
+    messages: Messages = [
+        {"role": "system", "content": adapter.system_prompt},
+        {"role": "user", "content": adapter.render(observation)},
     ]
-    output = await generate(messages)
+    first = await generate(messages)
     try:
-        return _Answer(adapter.parse(output.completion, observation), 1, False, False, [])
+        return _Answer(adapter.parse(first, observation), 1, False, False, [])
     except ParseError as error:
-        first = output.completion
-        messages += [
-            ChatMessageAssistant(content=first),
-            ChatMessageUser(content=adapter.reask(observation, str(error))),
+        messages = [
+            *messages,
+            {"role": "assistant", "content": first},
+            {"role": "user", "content": adapter.reask(observation, str(error))},
         ]
-    output = await generate(messages)
+    second = await generate(messages)
     try:
-        return _Answer(adapter.parse(output.completion, observation), 2, True, False, [first])
+        return _Answer(adapter.parse(second, observation), 2, True, False, [first])
     except ParseError:
-        return _Answer(None, 2, True, True, [first, output.completion])
+        return _Answer(None, 2, True, True, [first, second])
+
+
+_MESSAGE_TYPES: dict[str, type[ChatMessage]] = {
+    "system": ChatMessageSystem, "user": ChatMessageUser, "assistant": ChatMessageAssistant}
 
 
 def _full_generator(model: Model, cache: CachePolicy | bool) -> Generator:
-    async def generate(messages: list[ChatMessage]) -> ModelOutput:
-        return await model.generate(messages, cache=cache)
+    async def generate(messages: Messages) -> str:
+        chat = [_MESSAGE_TYPES[m["role"]](content=m["content"]) for m in messages]
+        return (await model.generate(chat, cache=cache)).completion
 
     return generate
 
@@ -163,6 +168,8 @@ def play_episode(
                 answers = await asyncio.gather(
                     *(ask_agent(generator(a), adapter, observations[a]) for a in acting)
                 )
+                for caller in lean.values():
+                    caller.flush()  # the round's usage, once per model
                 actions: dict[int, Action] = dict(game.fixed_actions(game_state))
                 for agent, answer in zip(acting, answers, strict=True):
                     actions[agent] = answer.action

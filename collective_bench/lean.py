@@ -24,10 +24,11 @@ import gc
 import os
 import time
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Protocol, runtime_checkable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
-from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput
+from inspect_ai.model import GenerateConfig, Model, ModelUsage
 
 from collective_bench.errors import UserError
 
@@ -43,11 +44,25 @@ def transcript_mode() -> str:
     return mode
 
 
+Messages = list[dict[str, str]]
+"""A chat as OpenAI-style role/content dicts: what the wire format wants, no per-call objects."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeanAnswer:
+    """One completion: its text, token counts and cost (None when the price is unknown)."""
+
+    text: str
+    input_tokens: int
+    output_tokens: int
+    cost: float | None
+
+
 @runtime_checkable
 class LeanClient(Protocol):
-    """One episode's direct line to a provider: answers a chat, reports usage in the output."""
+    """One episode's direct line to a provider."""
 
-    async def complete(self, input: list[ChatMessage], config: GenerateConfig) -> ModelOutput: ...
+    async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer: ...
 
     async def aclose(self) -> None: ...
 
@@ -60,47 +75,107 @@ class SupportsLean(Protocol):
 
 
 class LeanCaller:
-    """Calls one model the compact way, for one episode."""
+    """Calls one model the compact way, for one episode.
 
-    def __init__(self, model: Model, client: LeanClient) -> None:
+    Per call it holds a connection slot, reports the call to inspect's hooks (the progress line
+    counts calls there) and adds its tokens to a running total; `flush()` records that total
+    into inspect's usage bookkeeping (sample and eval usage, token and cost limits) once per
+    round. Recording per call was a third of the lean path's cost, and a round's calls are in
+    flight together anyway, so a limit is noticed at the end of the round that crosses it.
+    """
+
+    def __init__(self, model: Model, client: LeanClient,
+                 slots: AbstractAsyncContextManager[Any] | None) -> None:
         self.model = model
         self.client = client
+        self._slots = slots
+        self._name = str(model)
         # resolved once per episode, not per call: inspect's merge is a large part of its cost
         config: GenerateConfig = model._resolve_config(GenerateConfig())
         if config.max_tokens is None:
             config.max_tokens = model.api.max_tokens_for_config(config) or model.api.max_tokens()
         self.config = config
+        self._calls = self._input = self._output = 0
+        self._cost: float | None = 0.0
 
-    async def generate(self, input: list[ChatMessage]) -> ModelOutput:
+    @classmethod
+    async def open(cls, model: Model, client: LeanClient) -> LeanCaller:
+        return cls(model, client, await _static_slots(model))
+
+    async def generate(self, messages: Messages) -> str:
         from inspect_ai.hooks._hooks import emit_model_usage
-        from inspect_ai.model._model import record_and_check_model_usage
 
         start = time.monotonic()
-        async with self.model._connection_concurrency(self.config):
-            output = await self.client.complete(input, self.config)
-        if output.usage is not None:
-            record_and_check_model_usage(self.model, output.usage, role=self.model.role,
-                                         output=output)
-            await emit_model_usage(str(self.model), output.usage, time.monotonic() - start)
-        return output
+        if self._slots is not None:
+            async with self._slots:
+                answer = await self.client.complete(messages, self.config)
+        else:  # adaptive connections: inspect's controller needs its own per-call bookkeeping
+            async with self.model._connection_concurrency(self.config):
+                answer = await self.client.complete(messages, self.config)
+        self._calls += 1
+        self._input += answer.input_tokens
+        self._output += answer.output_tokens
+        if self._cost is not None:
+            self._cost = None if answer.cost is None else self._cost + answer.cost
+        usage = ModelUsage(input_tokens=answer.input_tokens, output_tokens=answer.output_tokens,
+                           total_tokens=answer.input_tokens + answer.output_tokens,
+                           total_cost=answer.cost)
+        await emit_model_usage(self._name, usage, time.monotonic() - start)
+        return answer.text
+
+    def flush(self) -> None:
+        """Record the calls since the last flush; raises if that crosses a token or cost limit."""
+        from inspect_ai.model._model import record_and_check_model_usage
+
+        if not self._calls:
+            return
+        usage = ModelUsage(input_tokens=self._input, output_tokens=self._output,
+                           total_tokens=self._input + self._output, total_cost=self._cost)
+        self._calls = self._input = self._output = 0
+        self._cost = 0.0
+        record_and_check_model_usage(self.model, usage, role=self.model.role)
 
 
-_frozen = False
+async def _static_slots(model: Model) -> AbstractAsyncContextManager[Any] | None:
+    """The model's shared connection semaphore when its limit is fixed, else None.
+
+    The same semaphore `Model._connection_concurrency` takes on its static path (same name, key
+    and size), fetched once per episode instead of once per call.
+    """
+    from inspect_ai.model._model import ModelName, model_concurrency_key
+    from inspect_ai.util._concurrency import adaptive_active, get_or_create_semaphore
+
+    config = model._resolve_config(GenerateConfig())
+    if config.batch or adaptive_active(config.adaptive_connections, config.max_connections,
+                                       config.batch):
+        return None
+    limit = config.max_connections or model.api.max_connections()
+    semaphore = await get_or_create_semaphore(str(ModelName(model)), limit,
+                                              model_concurrency_key(model.api), True)
+    slots: AbstractAsyncContextManager[Any] = semaphore.semaphore
+    return slots
 
 
-def _freeze_startup_heap() -> None:
-    """Move what exists now (imports, the task, inspect's setup) out of the collector's view.
+FREEZE_ABOVE = 100_000
+"""Objects under the collector's watch above which an episode's start collects and freezes."""
+
+
+def _freeze_long_lived_heap() -> None:
+    """Collect, then move what is alive (imports, the task, inspect's setup) out of the
+    collector's view, when much has appeared since the last time.
 
     A population round allocates thousands of short-lived objects, which triggers full
-    collections that walk the whole heap: 300 ms pauses, measured, in the middle of a round
-    whose calls are all in flight. Freezing the long-lived start-up heap once per process (the
-    usual "freeze after start-up" pattern) makes those collections cost ~2 ms. The price: cyclic
-    garbage that exists at that moment is never freed, which is small and once per process.
+    collections that walk every object the collector watches: 130-300 ms pauses, measured, in
+    the middle of a round whose calls are all in flight. Frozen objects are skipped by the
+    collector (refcounting still frees them), so those collections cost a few ms. The check
+    runs at each episode's start because a run keeps creating long-lived objects after the
+    first episode (lazily built schemas, the log writer): 280,000 of them in the benchmark,
+    which made one 131 ms pause per episode until this check. The price is one full collection
+    when it triggers, at an episode's start, not mid-round.
     """
-    global _frozen
-    if not _frozen:
+    if len(gc.get_objects()) > FREEZE_ABOVE:
+        gc.collect()
         gc.freeze()
-        _frozen = True
 
 
 @asynccontextmanager
@@ -112,11 +187,21 @@ async def lean_callers(models: list[Model], enabled: bool) -> AsyncIterator[dict
     callers: dict[int, LeanCaller] = {}
     async with AsyncExitStack() as stack:
         if enabled:
-            _freeze_startup_heap()
+            _freeze_long_lived_heap()
             for model in models:
                 if id(model) in callers or not isinstance(model.api, SupportsLean):
                     continue
                 client = model.api.lean_client()
                 stack.push_async_callback(client.aclose)
-                callers[id(model)] = LeanCaller(model, client)
-        yield callers
+                callers[id(model)] = await LeanCaller.open(model, client)
+        try:
+            yield callers
+        except BaseException:
+            # the episode failed: still record what its finished calls used, without letting
+            # a limit error hide the original one
+            with suppress(Exception):
+                for caller in callers.values():
+                    caller.flush()
+            raise
+        for caller in callers.values():
+            caller.flush()

@@ -10,9 +10,10 @@ never written into what inspect records.
 Calls go through `litellm.acompletion`, except in compact transcripts (`collective_bench.lean`)
 to an OpenAI-compatible endpoint named with `--model-base-url` (`openai/...`, `hosted_vllm/...`:
 vLLM, Ollama, gateways, our reference server): those are POSTed directly over the episode's own
-aiohttp pool (`-M transport=litellm` keeps litellm). Why: litellm spends ~6 ms of CPU per call
-on request shaping and model-info lookups, which caps a population round at ~150 calls/s on one
-core, while a plain POST costs ~0.3 ms. The retry rules and the cost are the same either way.
+keep-alive connections (`providers/http_transport.py`; `-M transport=litellm` keeps litellm).
+Why: litellm spends ~6 ms of CPU per call on request shaping and model-info lookups, which caps
+a population round at ~150 calls/s on one core, while a plain POST costs ~0.06 ms. The retry
+rules and the cost are the same either way.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from inspect_ai.model._model_call import ModelCall
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from collective_bench.errors import UserError
+from collective_bench.lean import LeanAnswer, Messages
 from collective_bench.providers.http_transport import HTTPTransport
 from collective_bench.providers.retry import backoff, is_retryable, retry_after, stats_for
 from collective_bench.seeds import rng_for
@@ -124,10 +126,10 @@ class LiteLLMAPI(ModelAPI):
     def should_retry(self, ex: Exception) -> bool:
         return False  # retried in generate(), where Retry-After is honoured
 
-    def _request(self, input: list[ChatMessage], config: GenerateConfig) -> dict[str, Any]:
+    def _request(self, messages: Messages, config: GenerateConfig) -> dict[str, Any]:
         request: dict[str, Any] = {
             "model": self.model_name,
-            "messages": [{"role": m.role, "content": m.text} for m in input],
+            "messages": messages,
             "timeout": float(config.timeout or DEFAULT_TIMEOUT),
             "num_retries": 0,
             "max_retries": 0,
@@ -163,8 +165,15 @@ class LiteLLMAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> tuple[ModelOutput, ModelCall]:
-        request = self._request(input, config)
-        output, attempts = await self._complete(request, None)
+        request = self._request([{"role": m.role, "content": m.text} for m in input], config)
+        text, prompt_tokens, completion_tokens, attempts = await self._complete(request, None)
+        output = ModelOutput.from_content(model=self.model_name, content=text)
+        output.usage = ModelUsage(
+            input_tokens=prompt_tokens,
+            output_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+            total_cost=call_cost(self.model_name, prompt_tokens, completion_tokens),
+        )
         # what inspect records: the request without any key, and the attempts it took
         call = ModelCall.create(
             {k: v for k, v in request.items() if not is_secret_arg(k)},
@@ -174,8 +183,8 @@ class LiteLLMAPI(ModelAPI):
         return output, call
 
     async def _complete(self, request: dict[str, Any], transport: HTTPTransport | None,
-                        ) -> tuple[ModelOutput, int]:
-        """The output (with usage and cost) and the attempts it took, retrying what can be."""
+                        ) -> tuple[str, int, int, int]:
+        """(content, prompt tokens, completion tokens, attempts), retrying what can be."""
         stats = stats_for(f"litellm/{self.model_name}")
         attempt = 0
         while True:
@@ -191,14 +200,7 @@ class LiteLLMAPI(ModelAPI):
                 stats.add(retries=1, kind=type(error).__name__)
                 wait = retry_after(error)
                 await asyncio.sleep(wait if wait is not None else backoff(attempt, self._rng))
-        output = ModelOutput.from_content(model=self.model_name, content=text)
-        output.usage = ModelUsage(
-            input_tokens=prompt_tokens,
-            output_tokens=completion_tokens,
-            total_tokens=prompt_tokens + completion_tokens,
-            total_cost=call_cost(self.model_name, prompt_tokens, completion_tokens),
-        )
-        return output, attempt
+        return text, prompt_tokens, completion_tokens, attempt
 
     def lean_client(self) -> _LiteLLMLeanClient:
         """For compact transcripts (`collective_bench.lean`): one episode's own pool."""
@@ -213,10 +215,12 @@ class _LiteLLMLeanClient:
         self.api = api
         self.transport = transport
 
-    async def complete(self, input: list[ChatMessage], config: GenerateConfig) -> ModelOutput:
-        output, _attempts = await self.api._complete(self.api._request(input, config),
-                                                     self.transport)
-        return output
+    async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer:
+        api = self.api
+        text, prompt_tokens, completion_tokens, _attempts = await api._complete(
+            api._request(messages, config), self.transport)
+        return LeanAnswer(text, prompt_tokens, completion_tokens,
+                          call_cost(api.model_name, prompt_tokens, completion_tokens))
 
     async def aclose(self) -> None:
         if self.transport is not None:

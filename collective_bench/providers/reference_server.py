@@ -5,23 +5,30 @@ observation block the in-process reference provider reads, with usage counts. Se
 injection (429 with Retry-After, 500, answers slower than any sane timeout, truncated bodies,
 empty and off-format content) makes it a drill target for gateways and proxies, and lets our
 tests drive the whole litellm path over real HTTP with counted faults.
+
+It is one asyncio event loop (in a background thread) speaking plain HTTP/1.1: a request's
+answer is computed when it arrives and sent `--latency-ms` after its arrival, like a provider
+whose answers take L. A threaded `http.server` spent ~0.45 ms of CPU per request, with its
+answer computed after the wait, which made the server, not the client under test, the pace of
+a benchmark round (`perf/providers_throughput.py`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
+import socket
 import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from typing import Any
 
 from collective_bench.errors import UserError
-from collective_bench.observation import find_block
-from collective_bench.policies import known_policy_names, resolve_policy, task_policies
-from collective_bench.reference.provider import NO_OBSERVATION, count_tokens
+from collective_bench.policies import known_policy_names
+from collective_bench.reference.provider import count_tokens, reference_answer
 from collective_bench.seeds import rng_for
 
 OFF_FORMAT = "Let me think about that for a while before I decide anything."
@@ -57,14 +64,159 @@ class Faults:
         return "ok"
 
 
-class _Server(ThreadingHTTPServer):
-    # socketserver's default listen backlog is 5: a burst of a round's connections overflows it
-    # and the kernel drops SYNs, which clients retry only after 1 s, 3 s, 7 s...
-    request_queue_size = 1024
+# a round's burst of new connections must not overflow the listen queue: the kernel would drop
+# SYNs, which clients retry only after 1 s, 3 s, 7 s...
+LISTEN_BACKLOG = 1024
+Response = tuple[int, dict[str, Any], dict[str, str]]
+"""(status, JSON payload, extra headers)."""
+
+
+MAX_HEAD = 64 * 1024
+MAX_BODY = 16 * 1024 * 1024
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class _Head:
+    method: str
+    target: str
+    length: int
+    keep_alive: bool
+    size: int
+    """Bytes of the request line and headers, blank line included."""
+
+
+def _parse_head(raw: bytes) -> _Head:
+    """A request's head, as far as this server needs it (RFC 9112, bodies by Content-Length).
+
+    Why not h11: its state machine cost ~0.1 ms of the server's ~0.3 ms per request, and the
+    server's CPU per request paces a benchmark round. What this server reads is narrow: a
+    request line, Content-Length, Connection and Expect; chunked request bodies get 411.
+    """
+    lines = raw.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3:
+        raise _BadRequest(400, f"malformed request line {lines[0][:100]!r}")
+    method, target, version = parts
+    if version not in ("HTTP/1.1", "HTTP/1.0"):
+        raise _BadRequest(505, f"{version[:20]!r} is not HTTP/1.0 or HTTP/1.1")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if not colon or not name or name != name.strip():
+            raise _BadRequest(400, f"malformed header line {line[:100]!r}")
+        headers[name.lower()] = value.strip()
+    if "transfer-encoding" in headers:
+        raise _BadRequest(411, "send the body with a Content-Length, not chunked")
+    try:
+        length = int(headers.get("content-length", "0"))
+    except ValueError:
+        raise _BadRequest(400, "Content-Length is not a number") from None
+    if length < 0 or length > MAX_BODY:
+        raise _BadRequest(413 if length > 0 else 400, f"Content-Length {length} out of range")
+    connection = headers.get("connection", "").lower()
+    keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
+    return _Head(method, target, length, keep_alive, len(raw) + 4)
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: requests answered one at a time, in order (HTTP/1.1 keep-alive)."""
+
+    def __init__(self, server: ReferenceServer) -> None:
+        self.server = server
+        self.transport: asyncio.Transport | None = None
+        self._buffer = bytearray()
+        self._head: _Head | None = None
+        self._pending: asyncio.TimerHandle | None = None
+        self._busy = False
+        self._keep_alive = True
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        self._pump()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        # the client gave up (its timeout fired during an injected slow answer)
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+            self.server._done()
+
+    def _pump(self) -> None:
+        while not self._busy and self.transport is not None:
+            if self._head is None:
+                end = self._buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    if len(self._buffer) > MAX_HEAD:
+                        self._refuse(_BadRequest(431, "request head too large"))
+                    return
+                try:
+                    self._head = _parse_head(bytes(self._buffer[:end]))
+                except _BadRequest as error:
+                    self._refuse(error)
+                    return
+                if self._head.length and len(self._buffer) < self._head.size + self._head.length \
+                        and b"100-continue" in self._buffer[:end].lower():
+                    self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            head = self._head
+            if len(self._buffer) < head.size + head.length:
+                return
+            body = bytes(self._buffer[head.size:head.size + head.length])
+            del self._buffer[:head.size + head.length]
+            self._head = None
+            self._busy = True
+            self._keep_alive = head.keep_alive
+            self.server._dispatch(self, head.method, head.target, body)
+
+    def _refuse(self, error: _BadRequest) -> None:
+        self._keep_alive = False
+        self.send((error.status, {"error": {"message": f"bad HTTP request: {error}"}}, {}))
+
+    def later(self, when: float, response: Response, truncate: bool = False) -> None:
+        """Send `response` at loop time `when` (the answer's latency)."""
+        self._pending = asyncio.get_running_loop().call_at(
+            when, self._send_pending, response, truncate)
+
+    def _send_pending(self, response: Response, truncate: bool) -> None:
+        self._pending = None
+        self.server._done()
+        self.send(response, truncate=truncate)
+
+    def send(self, response: Response, truncate: bool = False) -> None:
+        if self.transport is None:
+            return
+        status, payload, extra = response
+        data = json.dumps(payload).encode()
+        head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
+                "Content-Type: application/json", f"Content-Length: {len(data)}",
+                *(f"{name}: {value}" for name, value in extra.items())]
+        if not self._keep_alive:
+            head.append("Connection: close")
+        head_bytes = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        if truncate:  # the promised length, half the bytes, then hang up
+            self.transport.write(head_bytes + data[: len(data) // 2])
+            self.transport.close()
+            return
+        self.transport.write(head_bytes + data)
+        if not self._keep_alive:
+            self.transport.close()
+            return
+        self._busy = False
+        self._pump()
 
 
 class ReferenceServer:
-    """A threaded HTTP server on 127.0.0.1; `start()` returns at once, `stop()` shuts it down."""
+    """An HTTP server on 127.0.0.1; `start()` returns at once, `stop()` shuts it down."""
 
     def __init__(self, port: int = 0, policy: str = "textbook", latency_ms: float = 0.0,
                  faults: Faults | None = None, host: str = "127.0.0.1") -> None:
@@ -82,60 +234,13 @@ class ReferenceServer:
         self.max_in_flight = 0
         self.first_request: float | None = None
         self.last_response: float | None = None
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # headers and body go out as separate writes: without TCP_NODELAY, Nagle plus the
-            # client's delayed ACK stall every response by ~40 ms
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:  # quiet by default
-                pass
-
-            def do_GET(self) -> None:
-                if self.path.rstrip("/") == "/v1/models":
-                    self._json(200, {"object": "list", "data": [
-                        {"id": server.policy, "object": "model", "owned_by": "collective-bench"}]})
-                elif self.path.rstrip("/") == "/stats":
-                    self._json(200, server.snapshot())
-                else:
-                    self._json(404, {"error": {"message": f"no route {self.path}"}})
-
-            def do_DELETE(self) -> None:
-                if self.path.rstrip("/") == "/stats":  # a benchmark's warm-up is not counted
-                    server.reset_stats()
-                    self._json(200, server.snapshot())
-                else:
-                    self._json(404, {"error": {"message": f"no route {self.path}"}})
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                if self.path.rstrip("/") != "/v1/chat/completions":
-                    self._json(404, {"error": {"message": f"no route {self.path}"}})
-                    return
-                server.handle_completion(self, body)
-
-            def _json(self, status: int, payload: dict[str, Any],
-                      headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._handler = Handler
-        self.httpd = _Server((host, port), Handler)
-        self.httpd.daemon_threads = True
+        self._socket = socket.create_server((host, port), backlog=LISTEN_BACKLOG)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
+        host, port = self._socket.getsockname()[:2]
         return f"http://{host!s}:{port}/v1"
 
     def snapshot(self) -> dict[str, Any]:
@@ -151,42 +256,65 @@ class ReferenceServer:
             self.first_request = self.last_response = None
 
     def start(self) -> ReferenceServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        loop = asyncio.new_event_loop()
+        started = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(loop)
+            server = loop.run_until_complete(
+                loop.create_server(lambda: _Connection(self), sock=self._socket))
+            started.set()
+            try:
+                loop.run_forever()
+            finally:
+                server.close()
+                loop.run_until_complete(server.wait_closed())
+                loop.close()
+
+        self._loop = loop
+        self._thread = threading.Thread(target=serve, daemon=True, name="serve-reference")
         self._thread.start()
+        started.wait()
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        if self._loop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop = self._thread = None
+        self._socket.close()
 
     def answer(self, messages: list[dict[str, Any]]) -> tuple[str, int]:
         """The policy's answer to a chat and the prompt's token count."""
-        texts = [m.get("content") or "" for m in messages]
-        texts = [t if isinstance(t, str) else json.dumps(t) for t in texts]
-        observation = None
-        for message, text in zip(reversed(messages), reversed(texts), strict=True):
-            if message.get("role") == "user":
-                observation = find_block(text)
-                if observation is not None:
-                    break
-        if observation is None or "task" not in observation:
-            answer = NO_OBSERVATION
+        chat = []
+        for message in messages:
+            text = message.get("content") or ""
+            chat.append((str(message.get("role")),
+                         text if isinstance(text, str) else json.dumps(text)))
+        return reference_answer(self.policy, chat)
+
+    def _dispatch(self, connection: _Connection, method: str, target: str, body: bytes) -> None:
+        path = target.split("?", 1)[0].rstrip("/")
+        if method == "POST" and path == "/v1/chat/completions":
+            self._complete(connection, body)
+        elif method == "GET" and path == "/v1/models":
+            connection.send((200, {"object": "list", "data": [
+                {"id": self.policy, "object": "model", "owned_by": "collective-bench"}]}, {}))
+        elif method == "GET" and path == "/stats":
+            connection.send((200, self.snapshot(), {}))
+        elif method == "DELETE" and path == "/stats":  # a benchmark's warm-up is not counted
+            self.reset_stats()
+            connection.send((200, self.snapshot(), {}))
         else:
-            task = str(observation["task"])
-            prompt = "\n".join(texts)
-            move = resolve_policy(task, self.policy)(
-                observation, rng_for("reference", self.policy, prompt))
-            answer = task_policies(task).format_answer(move)
-        return answer, sum(count_tokens(t) for t in texts)
+            connection.send((404, {"error": {"message": f"no route {method} {target}"}}, {}))
 
-    def handle_completion(self, handler: Any, body: bytes) -> None:
-        try:
-            self._complete(handler, body)
-        except (BrokenPipeError, ConnectionResetError):
-            # the client gave up (its timeout fired during an injected slow answer)
-            handler.close_connection = True
+    def _done(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self.last_response = time.monotonic()
 
-    def _complete(self, handler: Any, body: bytes) -> None:
+    def _complete(self, connection: _Connection, body: bytes) -> None:
+        arrival = asyncio.get_running_loop().time()
         with self._lock:
             fault = self.faults.draw(self._rng)
             self.stats["requests"] += 1
@@ -195,53 +323,36 @@ class ReferenceServer:
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
             if self.first_request is None:
                 self.first_request = time.monotonic()
+            number = self.stats["requests"]
+        when = arrival + self.latency
+        connection.later(when + (self.faults.slow_seconds if fault == "slow" else 0.0),
+                         self._response(fault, body, number), truncate=fault == "truncated")
+
+    def _response(self, fault: str, body: bytes, number: int) -> Response:
+        if fault == "rate_limit":
+            return (429, {"error": {"message": "rate limited (injected)",
+                                    "type": "rate_limit_error"}},
+                    {"Retry-After": f"{self.faults.retry_after:g}"})
+        if fault == "server_error":
+            return 500, {"error": {"message": "internal error (injected)"}}, {}
         try:
-            if self.latency:
-                time.sleep(self.latency)
-            if fault == "rate_limit":
-                handler._json(429, {"error": {"message": "rate limited (injected)",
-                                              "type": "rate_limit_error"}},
-                              {"Retry-After": f"{self.faults.retry_after:g}"})
-                return
-            if fault == "server_error":
-                handler._json(500, {"error": {"message": "internal error (injected)"}})
-                return
-            if fault == "slow":
-                time.sleep(self.faults.slow_seconds)
-            try:
-                request = json.loads(body)
-                messages = list(request["messages"])
-            except (ValueError, KeyError, TypeError):
-                handler._json(400, {"error": {"message": "body must be JSON with 'messages'"}})
-                return
+            request = json.loads(body)
+            messages = list(request["messages"])
             content, prompt_tokens = self.answer(messages)
-            if fault == "empty":
-                content = ""
-            elif fault == "off_format":
-                content = OFF_FORMAT
-            completion_tokens = count_tokens(content)
-            payload = {
-                "id": f"cmpl-{self.stats['requests']}",
-                "object": "chat.completion",
-                "created": 0,
-                "model": str(request.get("model", self.policy)),
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": content}}],
-                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                          "total_tokens": prompt_tokens + completion_tokens},
-            }
-            if fault == "truncated":
-                data = json.dumps(payload).encode()
-                handler.send_response(200)
-                handler.send_header("Content-Type", "application/json")
-                handler.send_header("Content-Length", str(len(data)))
-                handler.end_headers()
-                handler.wfile.write(data[: len(data) // 2])
-                handler.wfile.flush()
-                handler.close_connection = True
-                return
-            handler._json(200, payload)
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-                self.last_response = time.monotonic()
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return 400, {"error": {"message": "body must be JSON with 'messages'"}}, {}
+        if fault == "empty":
+            content = ""
+        elif fault == "off_format":
+            content = OFF_FORMAT
+        completion_tokens = count_tokens(content)
+        return 200, {
+            "id": f"cmpl-{number}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": str(request.get("model", self.policy)),
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens},
+        }, {}

@@ -9,11 +9,11 @@ are produced by exactly the code path an LLM goes through.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from inspect_ai.model import (
     ChatMessage,
-    ChatMessageUser,
     GenerateConfig,
     ModelAPI,
     ModelOutput,
@@ -22,6 +22,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from collective_bench.errors import UserError
+from collective_bench.lean import LeanAnswer, Messages
 from collective_bench.observation import find_block
 from collective_bench.policies import known_policy_names, resolve_policy, task_policies
 from collective_bench.seeds import rng_for
@@ -40,6 +41,31 @@ def _encoding() -> Any:
 def count_tokens(text: str) -> int:
     """Tokens under o200k_base (read offline from the copy litellm ships)."""
     return len(_encoding().encode(text, disallowed_special=()))
+
+
+def reference_answer(policy_name: str, messages: Sequence[tuple[str, str]]) -> tuple[str, int]:
+    """The policy's answer to a chat of (role, text) messages, and the prompt's token count.
+
+    Shared by the provider, its compact client and `cbench serve-reference`, so all three give
+    the same move for the same prompt.
+    """
+    observation = None
+    for role, text in reversed(messages):
+        if role == "user":
+            observation = find_block(text)
+            if observation is not None:
+                break
+    if observation is None or "task" not in observation:
+        answer = NO_OBSERVATION
+    else:
+        task = str(observation["task"])
+        policy = resolve_policy(task, policy_name)
+        # Seeded by the policy and the whole prompt: deterministic, and distinct per agent,
+        # round and episode because those are all in the observation.
+        prompt = "\n".join(text for _role, text in messages)
+        move = policy(observation, rng_for("reference", policy_name, prompt))
+        answer = task_policies(task).format_answer(move)
+    return answer, sum(count_tokens(text) for _role, text in messages)
 
 
 class ReferenceAPI(ModelAPI):
@@ -72,25 +98,10 @@ class ReferenceAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
-        texts = [m.text for m in input]
-        prompt = "\n".join(texts)
-        observation = None
-        for message in reversed(input):
-            if isinstance(message, ChatMessageUser):
-                observation = find_block(message.text)
-                if observation is not None:
-                    break
-        if observation is None or "task" not in observation:
-            answer = NO_OBSERVATION
-        else:
-            task = str(observation["task"])
-            policy = resolve_policy(task, self.model_name)
-            # Seeded by the policy and the whole prompt: deterministic, and distinct per agent,
-            # round and episode because those are all in the observation.
-            move = policy(observation, rng_for("reference", self.model_name, prompt))
-            answer = task_policies(task).format_answer(move)
+        answer, input_tokens = reference_answer(self.model_name,
+                                                [(m.role, m.text) for m in input])
         usage = ModelUsage(
-            input_tokens=sum(count_tokens(t) for t in texts),
+            input_tokens=input_tokens,
             output_tokens=count_tokens(answer),
         )
         usage.total_tokens = usage.input_tokens + usage.output_tokens
@@ -106,10 +117,12 @@ class ReferenceAPI(ModelAPI):
 
 class _ReferenceLeanClient:
     def __init__(self, api: ReferenceAPI) -> None:
-        self.api = api
+        self.policy = api.model_name
 
-    async def complete(self, input: list[ChatMessage], config: GenerateConfig) -> ModelOutput:
-        return await self.api.generate(input, [], "none", config)
+    async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer:
+        answer, input_tokens = reference_answer(
+            self.policy, [(m["role"], m["content"]) for m in messages])
+        return LeanAnswer(answer, input_tokens, count_tokens(answer), 0.0)
 
     async def aclose(self) -> None:
         return None

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from inspect_ai import eval
-from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model
+from inspect_ai.model import GenerateConfig, get_model
 
 from benchmarks.conventions.tasks import naming_game
 from collective_bench.errors import UserError
@@ -34,7 +34,7 @@ def complete(model, text="hi"):
 
     async def go():
         try:
-            return await client.complete([ChatMessageUser(content=text)], GenerateConfig())
+            return await client.complete([{"role": "user", "content": text}], GenerateConfig())
         finally:
             await client.aclose()
 
@@ -123,7 +123,7 @@ def test_transport_choice(serve):
     server = serve(policy="textbook")
     forced = get_model(MODEL, base_url=server.base_url, transport="litellm", memoize=False)
     assert forced.api.lean_transport == "litellm"
-    assert complete(forced).completion  # litellm.acompletion, same server
+    assert complete(forced).text  # litellm.acompletion, same server
     assert server.snapshot()["requests"] == 1
     # no base URL: a hosted provider, which litellm knows how to reach
     assert get_model("litellm/anthropic/claude-x", memoize=False).api.lean_transport == "litellm"
@@ -136,7 +136,7 @@ def test_server_stats_reset_leaves_a_warm_up_uncounted(serve):
     import urllib.request
 
     server = serve(policy="textbook")
-    assert complete(get_model(MODEL, base_url=server.base_url, memoize=False)).completion
+    assert complete(get_model(MODEL, base_url=server.base_url, memoize=False)).text
     assert server.snapshot()["requests"] == 1
     root = server.base_url.removesuffix("/v1")
     with urllib.request.urlopen(urllib.request.Request(root + "/stats", method="DELETE")) as r:

@@ -79,34 +79,36 @@ def test_unknown_transcript_mode_is_a_one_line_error(monkeypatch):
 
 
 def test_compact_calls_hold_the_models_connection_slots(tmp_path, monkeypatch):
-    """The lean path waits on inspect's own per-model semaphore, sized by max_connections."""
+    """The lean path waits on inspect's own per-model semaphore, sized by max_connections and
+    shared by every episode of the model."""
     import asyncio
 
     from collective_bench.lean import LeanCaller
 
     model = get_model("reference/textbook", memoize=False)
+    reference = model.api.lean_client()
     in_flight = peak = 0
 
     class SlowClient:
-        async def complete(self, input, config):
+        async def complete(self, messages, config):
             nonlocal in_flight, peak
             in_flight += 1
             peak = max(peak, in_flight)
             await asyncio.sleep(0.01)
             in_flight -= 1
-            return await model.api.generate(input, [], "none", config)
+            return await reference.complete(messages, config)
 
         async def aclose(self):
             return None
 
     async def main():
-        from inspect_ai.model import ChatMessageUser, GenerateConfig
+        from inspect_ai.model import GenerateConfig
         from inspect_ai.model._generate_config import set_active_generate_config
 
         set_active_generate_config(GenerateConfig(max_connections=3))
-        caller = LeanCaller(model, SlowClient())
-        await asyncio.gather(*(caller.generate([ChatMessageUser(content="hi")])
-                               for _ in range(12)))
+        episodes = [await LeanCaller.open(model, SlowClient()) for _ in range(2)]
+        await asyncio.gather(*(caller.generate([{"role": "user", "content": "hi"}])
+                               for caller in episodes for _ in range(12)))
 
     asyncio.run(main())
     assert peak == 3
