@@ -19,6 +19,7 @@ import json
 import os
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -93,8 +94,15 @@ def run_episode(base_url: str, connections: int, rounds: int, agents: int = AGEN
     return time.perf_counter()
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of another process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def throughput(connections: int, rounds: int, model: str = "litellm/openai/textbook",
-               transcript: str = "full") -> tuple[float, int]:
+               transcript: str = "full") -> tuple[float, int, float]:
+    """(calls/s, calls, the server's CPU ms per call) for one measured episode."""
     proc, base_url = start_server(LATENCY_MS)
     try:
         warm_up(base_url)
@@ -102,9 +110,12 @@ def throughput(connections: int, rounds: int, model: str = "litellm/openai/textb
         # start-up, not throughput: a tiny run first, then count from zero
         run_episode(base_url, 4, 1, agents=4, model=model, transcript=transcript)
         stats(base_url, reset=True)
+        server_cpu = process_cpu_seconds(proc.pid)
         run_episode(base_url, connections, rounds, model=model, transcript=transcript)
         s = stats(base_url)
-        return s["requests"] / (s["last_response"] - s["first_request"]), int(s["requests"])
+        server_ms = 1000 * (process_cpu_seconds(proc.pid) - server_cpu) / s["requests"]
+        return (s["requests"] / (s["last_response"] - s["first_request"]), int(s["requests"]),
+                server_ms)
     finally:
         proc.terminate()
         proc.wait()
@@ -134,8 +145,10 @@ async def _bare_rounds(base_url: str, connections: int, rounds: int) -> None:
 
 
 def bare_throughput(connections: int, rounds: int) -> float:
-    """The machine's ceiling: the same prompts in the same rounds from a bare aiohttp loop (no
-    harness, no game, no parsing), against the same server."""
+    """A reference point: the same first-round prompts, round after round, from a bare aiohttp
+    client loop (no harness, no game, no parsing) against the same server. Its prompts repeat,
+    so the server's token counts come from its cache: a little cheaper per call than a real
+    episode's."""
     proc, base_url = start_server(LATENCY_MS)
     try:
         warm_up(base_url)
@@ -150,21 +163,28 @@ def bare_throughput(connections: int, rounds: int) -> float:
 def overhead(transcript: str) -> tuple[float, float]:
     """Harness wall ms and CPU ms per call against a server that answers at once (L = 0).
 
-    Marginal cost: the difference between a 40-round and a 10-round episode, divided by the
-    difference in calls, so eval()'s fixed cost per run is not spread over the calls.
+    Marginal cost: the difference between a long and a short episode, divided by the
+    difference in calls, so eval()'s fixed cost per run is not spread over the calls; the
+    median of three such pairs, after two warm-up runs (the first runs of a process pay for
+    lazy imports and the one-off heap freeze of `collective_bench.lean`).
     """
     proc, base_url = start_server(0)
     try:
-        run_episode(base_url, 64, 2, agents=64, transcript=transcript)  # imports, first calls
-        measured = []
-        for rounds in (10, 40):
-            before = stats(base_url)["requests"]
-            start, cpu = time.perf_counter(), time.process_time()
-            run_episode(base_url, 64, rounds, agents=64, transcript=transcript)
-            measured.append((stats(base_url)["requests"] - before,
-                             time.perf_counter() - start, time.process_time() - cpu))
-        (c1, w1, p1), (c2, w2, p2) = measured
-        return 1000 * (w2 - w1) / (c2 - c1), 1000 * (p2 - p1) / (c2 - c1)
+        for _ in range(2):
+            run_episode(base_url, 64, 2, agents=128, transcript=transcript)
+        walls, cpus = [], []
+        for _ in range(3):
+            measured = []
+            for rounds in (4, 16):
+                before = stats(base_url)["requests"]
+                start, cpu = time.perf_counter(), time.process_time()
+                run_episode(base_url, 64, rounds, agents=128, transcript=transcript)
+                measured.append((stats(base_url)["requests"] - before,
+                                 time.perf_counter() - start, time.process_time() - cpu))
+            (c1, w1, p1), (c2, w2, p2) = measured
+            walls.append(1000 * (w2 - w1) / (c2 - c1))
+            cpus.append(1000 * (p2 - p1) / (c2 - c1))
+        return statistics.median(walls), statistics.median(cpus)
     finally:
         proc.terminate()
         proc.wait()
@@ -191,7 +211,7 @@ def main() -> None:
     os.environ.setdefault("CBENCH_PROGRESS", "0")
     print(f"server latency L = {LATENCY_MS} ms, one episode of {AGENTS} agents, litellm/ provider")
     print(f"{'C':>5} {'calls':>6} {'C/L':>7}   {'compact: calls/s (ratio)':>25}   "
-          f"{'full: calls/s (ratio)':>24}   {'bare aiohttp loop (ratio)':>26}")
+          f"{'full: calls/s (ratio)':>24}   {'bare aiohttp client (ratio)':>28}")
     # memory first, each in a fresh process (peak RSS never goes down), before the throughput
     # runs leave thousands of sockets in TIME_WAIT
     memory = {}
@@ -200,9 +220,13 @@ def main() -> None:
                              capture_output=True, check=True).stdout.strip().splitlines()[-1]
         memory[mode] = float(out)
     rates: dict[tuple[str, int], float] = {}
+    server_ms: dict[int, float] = {}
     for connections, rounds in ((1, 1), (16, 4), (64, 8), (256, 16)):
         for mode in ("compact", "full"):
-            rates[mode, connections], calls = throughput(connections, rounds, transcript=mode)
+            rates[mode, connections], calls, server = throughput(connections, rounds,
+                                                                 transcript=mode)
+            if mode == "compact":
+                server_ms[connections] = server
         ideal = connections / (LATENCY_MS / 1000)
         compact, full = rates["compact", connections], rates["full", connections]
         bare = bare_throughput(connections, rounds)
@@ -216,6 +240,15 @@ def main() -> None:
         wall, cpu = overhead(mode)
         print(f"{mode}: harness cost per call (L = 0, C = 64, marginal): {wall:.2f} ms wall, "
               f"{cpu:.2f} ms CPU", flush=True)
+    # At C = 256 a round is one wave: its 256 requests arrive together, and the server spends
+    # its CPU on each (parse, tokenise, play the policy) before that request's L-long wait
+    # starts. So the last wait starts no earlier than 256 x that cost, whatever the client.
+    print("reference server CPU per call (compact runs): "
+          + ", ".join(f"C={k}: {v:.3f} ms" for k, v in server_ms.items()))
+    s = server_ms[256]
+    print(f"C=256 ceiling set by the one server process alone (a client that costs nothing): "
+          f"about 1 / (1 + {AGENTS} x {s:.3f} ms / {LATENCY_MS} ms) = "
+          f"{1 / (1 + AGENTS * s / LATENCY_MS):.2f} of C/L")
     for mode in ("compact", "full"):
         print(f"{mode}: memory per 1,000 agents in flight: {memory[mode]:.0f} MiB")
 

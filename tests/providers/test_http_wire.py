@@ -129,9 +129,9 @@ def test_answers_wait_out_the_latency_from_arrival(serve):
     assert b"200 OK" in out and time.perf_counter() - start >= 0.15
 
 
-def _one_shot_server(responses: list[bytes]) -> tuple[str, threading.Thread]:
-    """A raw server that answers each connection's first request with the next canned bytes,
-    then closes that connection."""
+def _one_shot_server(responses: list[bytes], piece: int = 0) -> tuple[str, threading.Thread]:
+    """A raw server that answers each connection's first request with the next canned bytes
+    (in pieces of `piece` bytes, if given), then closes that connection."""
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
 
@@ -143,7 +143,11 @@ def _one_shot_server(responses: list[bytes]) -> tuple[str, threading.Thread]:
                     data = b""
                     while b"\r\n\r\n" not in data:
                         data += conn.recv(65536)
-                    conn.sendall(response)
+                    step = piece or len(response)
+                    for start in range(0, len(response), step):
+                        conn.sendall(response[start:start + step])
+                        if piece:
+                            time.sleep(0.001)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -160,15 +164,41 @@ def _chat(transport: HTTPTransport, calls: int = 1) -> list[tuple[str, int, int]
     return asyncio.run(go())
 
 
-def test_client_reads_a_chunked_response():
-    payload = json.dumps({"choices": [{"message": {"content": "ANSWER: x"}}],
-                          "usage": {"prompt_tokens": 7, "completion_tokens": 2}}).encode()
-    half = len(payload) // 2
-    chunked = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-               + f"{half:x}\r\n".encode() + payload[:half] + b"\r\n"
-               + f"{len(payload) - half:x}\r\n".encode() + payload[half:] + b"\r\n0\r\n\r\n")
-    url, _ = _one_shot_server([chunked])
+PAYLOAD = json.dumps({"choices": [{"message": {"content": "ANSWER: x"}}],
+                      "usage": {"prompt_tokens": 7, "completion_tokens": 2}}).encode()
+HALF = len(PAYLOAD) // 2
+FRAMINGS = {
+    "content-length": b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(PAYLOAD) + PAYLOAD,
+    "chunked": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + b"%x\r\n" % HALF + PAYLOAD[:HALF] + b"\r\n"
+                + b"%x;ext=1\r\n" % (len(PAYLOAD) - HALF) + PAYLOAD[HALF:] + b"\r\n0\r\n\r\n"),
+    "chunked with trailers": (b"HTTP/1.1 200 OK\r\ntransfer-encoding: Chunked\r\n\r\n"
+                              + b"%X\r\n" % len(PAYLOAD) + PAYLOAD
+                              + b"\r\n0\r\nX-Trailer: 1\r\n\r\n"),
+    "until close": b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + PAYLOAD,
+    "after 100 Continue": (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"
+                           b"Content-Length: %d\r\n\r\n" % len(PAYLOAD) + PAYLOAD),
+}
+
+
+@pytest.mark.parametrize("piece", [0, 5])
+@pytest.mark.parametrize("framing", list(FRAMINGS))
+def test_client_reads_every_response_framing_whole_or_in_pieces(framing, piece):
+    url, _ = _one_shot_server([FRAMINGS[framing]], piece=piece)
     assert _chat(HTTPTransport(url, None)) == [("ANSWER: x", 7, 2)]
+
+
+@pytest.mark.parametrize("response", [
+    b"SPDY/3 200 OK\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Le",
+])
+def test_client_calls_a_garbled_response_a_connection_error(response):
+    url, _ = _one_shot_server([response])
+    with pytest.raises(ProviderConnectionError, match="bad HTTP response|closed"):
+        _chat(HTTPTransport(url, None))
 
 
 def test_client_moves_off_a_stale_kept_alive_connection_to_a_new_one():
