@@ -185,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--display", choices=["full", "rich", "plain", "log", "none"], default=None)
     s.add_argument("--transcript", choices=["full", "compact"], default="full",
                    help="full: every call is an inspect event (default); compact: calls go "
-                        "straight to the provider, ~20x less harness CPU per call, usage kept")
+                        "straight to the provider, ~50x less harness CPU per call, usage kept")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("scores", help="one row per (model, task, metric) with 95%% CIs")

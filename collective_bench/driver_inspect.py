@@ -66,6 +66,8 @@ class EpisodeRecord(StoreModel):
     (ours) bypassed inspect's model layer."""
     unreadable: list[dict[str, Any]] = Field(default_factory=list)
     """Compact transcripts only: the raw text of each answer that could not be read."""
+    complete: bool = True
+    """False when a limit (tokens, cost, time) stopped the episode before the Game ended."""
 
 
 UNREADABLE_CHARS = 500
@@ -152,49 +154,58 @@ def play_episode(
         step_no = 0
         # the cache lives in inspect's model layer, so a cached run keeps the full transcript
         compact = transcript_mode() == "compact" and not cache
-        async with lean_callers([focal, background], compact) as lean:
+        complete = used_lean = False
+        try:
+            async with lean_callers([focal, background], compact) as lean:
+                used_lean = bool(lean)
 
-            def generator(agent: int) -> Generator:
-                model = models[agent]
-                if id(model) in lean:
-                    return lean[id(model)].generate
-                scope = {"episode": str(state.sample_id), "seed": str(seed),
-                         "agent": str(agent), "step": str(step_no)}
-                return _full_generator(model, _cache_policy(cache, scope))
+                def generator(agent: int) -> Generator:
+                    model = models[agent]
+                    if id(model) in lean:
+                        return lean[id(model)].generate
+                    scope = {"episode": str(state.sample_id), "seed": str(seed),
+                             "agent": str(agent), "step": str(step_no)}
+                    return _full_generator(model, _cache_policy(cache, scope))
 
-            while not game.is_over(game_state):
-                acting = game.acting_agents(game_state)
-                observations = {a: game.observe(game_state, a) for a in acting}
-                answers = await asyncio.gather(
-                    *(ask_agent(generator(a), adapter, observations[a]) for a in acting)
-                )
-                for caller in lean.values():
-                    caller.flush()  # the round's usage, once per model
-                actions: dict[int, Action] = dict(game.fixed_actions(game_state))
-                for agent, answer in zip(acting, answers, strict=True):
-                    actions[agent] = answer.action
-                result = game.step(game_state, actions)
-                step_record = dict(result.record)
-                asked_answers = list(zip(acting, answers, strict=True))
-                step_record["invalid"] = [a for a, r in asked_answers if r.invalid]
-                step_record["reasked"] = [a for a, r in asked_answers if r.reasked]
-                steps.append(step_record)
-                calls += sum(r.calls for r in answers)
-                reasks += len(step_record["reasked"])
-                invalid += len(step_record["invalid"])
-                asked += len(acting)
-                game_state = result.state
-                if lean:
-                    unreadable += [{"step": step_no, "agent": a, "text": t[:UNREADABLE_CHARS]}
-                                   for a, r in asked_answers for t in r.unreadable]
-                step_no += 1
-
-        record.summary = game.summary(game_state)
-        record.steps = steps
-        record.roles = [a.role for a in population.agents]
-        record.calls, record.reasks, record.invalid, record.asked = calls, reasks, invalid, asked
-        record.transcript = "compact" if lean else "full"
-        record.unreadable = unreadable
+                while not game.is_over(game_state):
+                    acting = game.acting_agents(game_state)
+                    observations = {a: game.observe(game_state, a) for a in acting}
+                    answers = await asyncio.gather(
+                        *(ask_agent(generator(a), adapter, observations[a]) for a in acting)
+                    )
+                    for caller in lean.values():
+                        caller.flush()  # the round's usage, once per model
+                    actions: dict[int, Action] = dict(game.fixed_actions(game_state))
+                    for agent, answer in zip(acting, answers, strict=True):
+                        actions[agent] = answer.action
+                    result = game.step(game_state, actions)
+                    step_record = dict(result.record)
+                    asked_answers = list(zip(acting, answers, strict=True))
+                    step_record["invalid"] = [a for a, r in asked_answers if r.invalid]
+                    step_record["reasked"] = [a for a, r in asked_answers if r.reasked]
+                    steps.append(step_record)
+                    calls += sum(r.calls for r in answers)
+                    reasks += len(step_record["reasked"])
+                    invalid += len(step_record["invalid"])
+                    asked += len(acting)
+                    game_state = result.state
+                    if lean:
+                        unreadable += [
+                            {"step": step_no, "agent": a, "text": t[:UNREADABLE_CHARS]}
+                            for a, r in asked_answers for t in r.unreadable]
+                    step_no += 1
+            complete = True
+        finally:
+            # also when a token, cost or time limit stops the episode mid-way: the scorer
+            # then sees what was played, marked incomplete, instead of an empty record
+            record.summary = game.summary(game_state)
+            record.steps = steps
+            record.roles = [a.role for a in population.agents]
+            record.calls, record.reasks = calls, reasks
+            record.invalid, record.asked = invalid, asked
+            record.transcript = "compact" if used_lean else "full"
+            record.unreadable = unreadable
+            record.complete = complete
         state.output.completion = (
             f"episode over after {step_no} steps: {asked} moves asked, {invalid} invalid"
         )

@@ -14,8 +14,11 @@ be rebuilt, since rendering is deterministic given the seed) and the raw text of
 that could not be read. `--cache` needs inspect's cache, so a cached run always uses the full
 path.
 
-This module touches two inspect internals (`Model._connection_concurrency`,
-`record_and_check_model_usage`); `tests/runtime/test_lean_calls.py` fails if they change.
+This module touches inspect internals: `Model._resolve_config`, `Model._connection_concurrency`,
+`record_and_check_model_usage`, `emit_model_usage`, and the concurrency registry
+(`get_or_create_semaphore`, `adaptive_active`, `ModelName`, `model_concurrency_key`).
+`pyproject.toml` pins inspect-ai below 0.4, and `tests/runtime/test_lean_calls.py` fails if
+any of them changes.
 """
 
 from __future__ import annotations
@@ -212,8 +215,8 @@ async def lean_callers(models: list[Model], enabled: bool) -> AsyncIterator[dict
         except BaseException:
             # the episode failed: still record what its finished calls used, without letting
             # a limit error hide the original one
-            with suppress(Exception):
-                for caller in callers.values():
+            for caller in callers.values():
+                with suppress(Exception):
                     caller.flush()
             raise
         for caller in callers.values():

@@ -70,18 +70,25 @@ def ci_high() -> Metric:
 
 
 def trajectory_scorer(episode_metrics: EpisodeMetrics) -> Scorer:
-    """Score an episode from the trajectory the inspect driver stored."""
+    """Score an episode from the trajectory the inspect driver stored.
+
+    An episode a limit stopped before its Game ended is not a shorter episode of the same
+    measurement (a convention not reached by round 3 is not "never reached"), so every value is
+    left undefined (None) and the metrics count it out; `complete: false` says why.
+    """
 
     async def score(state: TaskState, target: Target) -> Score:
         record = EpisodeRecord(store=state.store)
         values = episode_metrics(record.summary, record.steps, record.asked, record.invalid)
         return Score(
-            value={k: (None if math.isnan(v) else v) for k, v in values.items()},
+            value={k: (None if math.isnan(v) or not record.complete else v)
+                   for k, v in values.items()},
             metadata={
                 "calls": record.calls,
                 "reasks": record.reasks,
                 "invalid": record.invalid,
                 "asked": record.asked,
+                "complete": record.complete,
             },
         )
 

@@ -164,6 +164,8 @@ class _Connection(asyncio.Protocol):
                 self._length = int(headers["content-length"])
             except ValueError:
                 raise _BadResponse("Content-Length is not a number") from None
+            if self._length < 0:
+                raise _BadResponse(f"Content-Length {self._length} is negative")
             self._framing = "length"
         else:
             self._framing, self._keep_alive = "close", False
@@ -228,7 +230,8 @@ class HTTPTransport:
         self._port = url.port or (443 if url.scheme == "https" else 80)
         self._tls = ssl.create_default_context() if url.scheme == "https" else None
         target = (url.path or "/") + (f"?{url.query}" if url.query else "")
-        headers = [f"POST {target} HTTP/1.1", f"Host: {url.netloc}",
+        host = url.netloc.rpartition("@")[2]  # never send user:password@ as the Host
+        headers = [f"POST {target} HTTP/1.1", f"Host: {host}",
                    "Content-Type: application/json", "Accept: application/json",
                    "User-Agent: collective-bench"]
         if api_key:

@@ -129,9 +129,11 @@ def test_answers_wait_out_the_latency_from_arrival(serve):
     assert b"200 OK" in out and time.perf_counter() - start >= 0.15
 
 
-def _one_shot_server(responses: list[bytes], piece: int = 0) -> tuple[str, threading.Thread]:
+def _one_shot_server(responses: list[bytes], piece: int = 0,
+                     received: list[bytes] | None = None) -> tuple[str, threading.Thread]:
     """A raw server that answers each connection's first request with the next canned bytes
-    (in pieces of `piece` bytes, if given), then closes that connection."""
+    (in pieces of `piece` bytes, if given), then closes that connection; the request heads it
+    read go to `received`."""
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
 
@@ -143,6 +145,8 @@ def _one_shot_server(responses: list[bytes], piece: int = 0) -> tuple[str, threa
                     data = b""
                     while b"\r\n\r\n" not in data:
                         data += conn.recv(65536)
+                    if received is not None:
+                        received.append(data)
                     step = piece or len(response)
                     for start in range(0, len(response), step):
                         conn.sendall(response[start:start + step])
@@ -193,6 +197,7 @@ def test_client_reads_every_response_framing_whole_or_in_pieces(framing, piece):
     b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     b"HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}",
     b"HTTP/1.1 200 OK\r\nContent-Le",
 ])
 def test_client_calls_a_garbled_response_a_connection_error(response):
@@ -238,6 +243,18 @@ def test_client_error_statuses_and_broken_bodies_are_typed_for_the_retry_rules()
     assert error.value.headers["retry-after"] == "3"
     with pytest.raises(ProviderConnectionError):
         _chat(transport)
+
+
+def test_client_never_sends_url_credentials_as_the_host():
+    heads: list[bytes] = []
+    url, server = _one_shot_server([FRAMINGS["content-length"]], received=heads)
+    port = url.split(":")[2].split("/")[0]
+    with_credentials = url.replace("http://", "http://user:hunter2@")
+    assert _chat(HTTPTransport(with_credentials, "sk-test")) == [("ANSWER: x", 7, 2)]
+    server.join(timeout=5)
+    (head,) = heads
+    assert f"Host: 127.0.0.1:{port}\r\n".encode() in head
+    assert b"hunter2" not in head and b"Authorization: Bearer sk-test\r\n" in head
 
 
 def test_client_refuses_a_base_url_that_is_not_http():

@@ -13,10 +13,10 @@ from collective_bench.lean import TRANSCRIPT_ENV, transcript_mode
 TASK = dict(n_agents=8, max_rounds=6, episodes=2)
 
 
-def run(tmp_path, monkeypatch, mode: str, **kwargs):
+def run(tmp_path, monkeypatch, mode: str, token_limit: int | None = None, **kwargs):
     monkeypatch.setenv(TRANSCRIPT_ENV, mode)
     return eval(naming_game(**TASK, **kwargs), model="reference/textbook", display="none",
-                log_dir=str(tmp_path / mode))[0]
+                log_dir=str(tmp_path / mode), token_limit=token_limit)[0]
 
 
 def records(log):
@@ -112,3 +112,27 @@ def test_compact_calls_hold_the_models_connection_slots(tmp_path, monkeypatch):
 
     asyncio.run(main())
     assert peak == 3
+
+
+@pytest.mark.parametrize("mode", ["full", "compact"])
+def test_a_token_limit_stops_the_episode_and_leaves_it_unscored(tmp_path, monkeypatch, mode):
+    """Compact mode records usage once per round, so it notices a limit at the end of the round
+    that crosses it; either way the episode ends, marked incomplete, with undefined values."""
+    unlimited = run(tmp_path / "all", monkeypatch, mode)
+    total = unlimited.samples[0].model_usage["reference/textbook"].total_tokens
+    per_round = total / len(unlimited.samples[0].store["EpisodeRecord:steps"])
+    limit = int(total / 3)
+    log = run(tmp_path, monkeypatch, mode, token_limit=limit)
+    assert log.status == "success"
+    for sample in log.samples:
+        assert sample.error is None
+        assert sample.limit is not None and sample.limit.type == "token"
+        used = sample.model_usage["reference/textbook"].total_tokens
+        assert limit <= used <= limit + per_round  # at most one round past the limit
+        score = sample.scores["naming_scorer"]
+        assert score.metadata["complete"] is False
+        assert score.value and all(v is None for v in score.value.values())
+        assert len(sample.store["EpisodeRecord:steps"]) < len(
+            unlimited.samples[0].store["EpisodeRecord:steps"])
+    assert all(s.scores["naming_scorer"].metadata["complete"] is True
+               for s in unlimited.samples)

@@ -1,0 +1,25 @@
+"""Every registered task survives a limit that stops its episodes in the first round: the
+episode is scored as incomplete (all values undefined), never as a scorer error."""
+
+from __future__ import annotations
+
+import pytest
+from inspect_ai import eval
+
+import benchmarks  # noqa: F401 - registers the tasks
+from benchmarks.registry import TaskEntry, all_tasks
+
+
+@pytest.mark.parametrize("entry", all_tasks(), ids=lambda e: e.name)
+def test_a_limit_hit_episode_is_incomplete_not_an_error(entry: TaskEntry, tmp_path) -> None:
+    log = eval(entry.build(**dict(entry.suite_args)), model="reference/textbook",
+               display="none", log_dir=str(tmp_path), token_limit=1)[0]
+    assert log.status == "success"
+    assert log.samples
+    for sample in log.samples:
+        assert sample.error is None, sample.error.message
+        assert sample.limit is not None and sample.limit.type == "token"
+        (score,) = sample.scores.values()
+        assert score.metadata["complete"] is False
+        assert score.value  # the same keys as a complete episode, every one undefined
+        assert all(v is None for v in score.value.values())
