@@ -2,8 +2,12 @@
 
 Each step, every acting agent's observation is rendered into a prompt and all agents are asked
 at once (``asyncio.gather``; inspect's per-model ``max_connections`` bounds what is in flight).
-An answer that cannot be read gets exactly one re-ask; if that fails too the action is recorded
-as invalid (``None``) and the Game applies its own rule for it. Nothing is made up.
+An answer that cannot be read is asked again, up to the adapter's `max_reasks` (one by default; a
+protocol that re-asks until valid sets a documented cap); if every answer fails the action is
+recorded as invalid (``None``) and the Game applies its own rule for it. Nothing is made up.
+
+The prompt is prose only. The structured observation rides out of band (see `observation.py`),
+for the reference policies; no provider but our own reference ever receives it.
 
 Calls go through inspect's `Model.generate` (every call a ModelEvent in the log), or, with
 `CBENCH_TRANSCRIPT=compact`, straight to providers that support it (see `lean.py`).
@@ -31,6 +35,7 @@ from pydantic import Field
 
 from collective_bench.game import Action, Game
 from collective_bench.lean import Messages, lean_callers, transcript_mode
+from collective_bench.observation import OBSERVATION_KEY
 from collective_bench.population import BACKGROUND, Population, build_population
 from collective_bench.seeds import rng_for
 
@@ -49,6 +54,8 @@ class Adapter:
     """Returns the action, or raises ParseError saying what was wrong."""
     reask: Callable[[dict[str, Any], str], str]
     """(observation, error) -> the follow-up prompt asking again."""
+    max_reasks: int = 1
+    """Re-asks after an unreadable answer before the move is recorded as invalid."""
 
 
 class EpisodeRecord(StoreModel):
@@ -87,25 +94,27 @@ class _Answer:
 async def ask_agent(
     generate: Generator, adapter: Adapter, observation: dict[str, Any]
 ) -> _Answer:
-    """One agent's move: a call, at most one re-ask, and the parsed action or None."""
+    """One agent's move: a call, up to `adapter.max_reasks` re-asks, the action or None."""
     messages: Messages = [
         {"role": "system", "content": adapter.system_prompt},
-        {"role": "user", "content": adapter.render(observation)},
+        {"role": "user", "content": adapter.render(observation), OBSERVATION_KEY: observation},
     ]
-    first = await generate(messages)
-    try:
-        return _Answer(adapter.parse(first, observation), 1, False, False, [])
-    except ParseError as error:
-        messages = [
-            *messages,
-            {"role": "assistant", "content": first},
-            {"role": "user", "content": adapter.reask(observation, str(error))},
-        ]
-    second = await generate(messages)
-    try:
-        return _Answer(adapter.parse(second, observation), 2, True, False, [first])
-    except ParseError:
-        return _Answer(None, 2, True, True, [first, second])
+    unreadable: list[str] = []
+    for attempt in range(adapter.max_reasks + 1):
+        text = await generate(messages)
+        try:
+            action = adapter.parse(text, observation)
+        except ParseError as error:
+            unreadable.append(text)
+            messages = [
+                *messages,
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": adapter.reask(observation, str(error)),
+                 OBSERVATION_KEY: observation},
+            ]
+            continue
+        return _Answer(action, attempt + 1, attempt > 0, False, unreadable)
+    return _Answer(None, adapter.max_reasks + 1, adapter.max_reasks > 0, True, unreadable)
 
 
 _MESSAGE_TYPES: dict[str, type[ChatMessage]] = {
@@ -114,7 +123,14 @@ _MESSAGE_TYPES: dict[str, type[ChatMessage]] = {
 
 def _full_generator(model: Model, cache: CachePolicy | bool) -> Generator:
     async def generate(messages: Messages) -> str:
-        chat = [_MESSAGE_TYPES[m["role"]](content=m["content"]) for m in messages]
+        chat = [
+            _MESSAGE_TYPES[m["role"]](
+                content=m["content"],
+                metadata=({OBSERVATION_KEY: m[OBSERVATION_KEY]} if OBSERVATION_KEY in m
+                          else None),
+            )
+            for m in messages
+        ]
         return (await model.generate(chat, cache=cache)).completion
 
     return generate

@@ -48,7 +48,7 @@ def transcript_mode() -> str:
     return mode
 
 
-Messages = list[dict[str, str]]
+Messages = list[dict[str, Any]]
 """A chat as OpenAI-style role/content dicts: what the wire format wants, no per-call objects."""
 
 

@@ -1,4 +1,4 @@
-"""Test helpers for task authors: a scripted inspect model that plays from the observation block.
+"""Test helpers for task authors: a scripted inspect model that plays from the observation.
 
 Every family's end-to-end tests (and yours, for a new task) need the same thing: a `mockllm`
 model whose answer is a function of the agent's observation, with explicit token usage (so no
@@ -12,7 +12,7 @@ from typing import Any
 
 from inspect_ai.model import ChatMessage, ChatMessageUser, Model, ModelOutput, ModelUsage, get_model
 
-from collective_bench.observation import find_block
+from collective_bench.observation import observation_from_metadata
 
 Choose = Callable[[dict[str, Any] | None, int], str]
 """(observation or None, user turns so far: 1 for the first ask, 2 for the re-ask) -> answer."""
@@ -26,7 +26,7 @@ def scripted_model(choose: Choose, input_tokens: int = 10, output_tokens: int = 
         observation = None
         for message in reversed(messages):
             if isinstance(message, ChatMessageUser):
-                observation = find_block(message.text)
+                observation = observation_from_metadata(message.metadata)
                 if observation is not None:
                     break
         turns = sum(1 for m in messages if isinstance(m, ChatMessageUser))
@@ -36,3 +36,10 @@ def scripted_model(choose: Choose, input_tokens: int = 10, output_tokens: int = 
         return output
 
     return get_model("mockllm/model", custom_outputs=outputs, memoize=False)
+
+
+def assert_prose_only(prompt: str) -> None:
+    """Fail if a prompt carries structured data (a fenced block or a JSON object) that a human
+    participant would not be shown; the observation travels out of band."""
+    assert "```" not in prompt, "a prompt holds a fenced block"
+    assert '{"' not in prompt, "a prompt holds a JSON object"

@@ -87,7 +87,7 @@ def run_episode(base_url: str, connections: int, rounds: int, agents: int = AGEN
         os.environ["REF_BASE_URL"], os.environ["REF_API_KEY"] = base_url, "none"
     os.environ["CBENCH_TRANSCRIPT"] = transcript
     log = eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=1),
-               model=model, model_base_url=base_url,
+               model=model, model_args={"send_observation": True}, model_base_url=base_url,
                max_connections=connections, display="none",
                log_dir="/tmp/cbench-perf-providers", log_realtime=False)[0]
     if log.status != "success":  # a figure from a failed run would be meaningless

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collective_bench.observation import render_block
-
 SYSTEM_PROMPT = (
     "You are taking part in a repeated coordination game with other players. "
     "Answer every question with a single line of the form ANSWER: <label>."
@@ -62,7 +60,6 @@ def render_prompt(observation: dict[str, Any]) -> str:
     else:
         parts.append(NO_HISTORY)
     parts.append(QUESTION.format(round=observation["round"]))
-    parts.append(render_block(observation))
     return "\n\n".join(parts)
 
 

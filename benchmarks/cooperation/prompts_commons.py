@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collective_bench.observation import render_block
-
 SYSTEM_PROMPT = (
     "You are one of several people who fish in the same lake, month after month. "
     "Answer every question in the exact format it asks for."
@@ -68,7 +66,6 @@ def render_prompt(observation: dict[str, Any]) -> str:
         parts.append(TALK_Q.format(limit=obs["max_chars"]))
     else:
         parts.append(HARVEST_Q)
-    parts.append(render_block(obs))
     return "\n\n".join(parts)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collective_bench.observation import render_block
-
 SYSTEM_PROMPT = (
     "You are a player in a repeated giving game with other players. "
     "Answer every question in the exact format it asks for."
@@ -70,7 +68,6 @@ def render_prompt(observation: dict[str, Any]) -> str:
             parts.append(YOU.format(gave=_pct(obs["you_gave"]),
                                     received=", ".join(str(x) for x in obs["you_received"])))
     parts.append(_question(obs))
-    parts.append(render_block(obs))
     return "\n\n".join(parts)
 
 

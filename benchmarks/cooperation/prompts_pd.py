@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collective_bench.observation import render_block
-
 SYSTEM_PROMPT = (
     "You are taking part in a repeated two-person game with other players. "
     "Answer every question with a single line of the form ANSWER: <option>."
@@ -59,7 +57,6 @@ def render_prompt(observation: dict[str, Any]) -> str:
                                them=_name(h["them"]), you_got=h["you_got"])
             for h in obs["recent"])]))
     parts.append(QUESTION)
-    parts.append(render_block(obs))
     return "\n\n".join(parts)
 
 

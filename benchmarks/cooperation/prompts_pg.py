@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collective_bench.observation import render_block
-
 SYSTEM_PROMPT = (
     "You are taking part in a repeated group decision task with other players. "
     "Answer every question with a single line of the form ANSWER: <your answer>."
@@ -70,7 +68,6 @@ def render_prompt(observation: dict[str, Any]) -> str:
         parts.append(PUNISH_STATE.format(round=obs["round"], you=obs["you_put_in"],
                                          listing=listing))
     parts.append(_question(obs))
-    parts.append(render_block(obs))
     return "\n\n".join(parts)
 
 

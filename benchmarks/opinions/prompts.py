@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collective_bench.observation import render_block
-
 SYSTEM_PROMPT = (
     "You are a participant in a group discussion that runs over several rounds. "
     "Answer every turn in exactly the line format you are asked for."
@@ -84,7 +82,6 @@ def render_prompt(observation: dict[str, Any]) -> str:
         parts.append(REWIRE_RULE)
     question = QUESTION.format(round=observation["round"])
     parts.append(question + ("\n" + REWIRE_LINE if rewire else ""))
-    parts.append(render_block(observation))
     return "\n\n".join(parts)
 
 

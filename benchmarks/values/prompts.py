@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collective_bench.observation import render_block
-
 SURVEY_SYSTEM = (
     "You are taking part in a study with other participants. Answer in the exact format asked."
 )
@@ -77,8 +75,7 @@ def render_sitting(observation: dict[str, Any]) -> str:
     """The questionnaire: all items in one call, answered as `Qnn: d` lines."""
     items = observation["items"]
     lines = "\n".join(f"{i['id']}: {i['text']}" for i in items)
-    parts = [*_persona(observation), SIT_INTRO.format(n=len(items)), lines, SIT_FORMAT,
-             render_block(observation)]
+    parts = [*_persona(observation), SIT_INTRO.format(n=len(items)), lines, SIT_FORMAT]
     return "\n\n".join(parts)
 
 
@@ -93,7 +90,7 @@ def render_talk(observation: dict[str, Any]) -> str:
         parts.append("\n".join([GROUP_HEADER, *lines]))
     else:
         parts.append(NO_GROUP)
-    parts += [TALK_FORMAT, render_block(observation)]
+    parts += [TALK_FORMAT]
     return "\n\n".join(parts)
 
 
@@ -115,7 +112,7 @@ def render_quiz(observation: dict[str, Any]) -> str:
         lines = [EARLIER_LINE.format(n=i + 1, letter=a)
                  for i, a in enumerate(observation["earlier"])]
         parts.append("\n".join([EARLIER_HEADER, *lines]))
-    parts += [QUIZ_FORMAT, render_block(observation)]
+    parts += [QUIZ_FORMAT]
     return "\n\n".join(parts)
 
 

@@ -35,6 +35,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from collective_bench.errors import UserError
 from collective_bench.lean import LeanAnswer, Messages
+from collective_bench.observation import observation_from_metadata, observation_of, wire_messages
 from collective_bench.providers.http_transport import HTTPTransport
 from collective_bench.providers.retry import backoff, is_retryable, retry_after, stats_for
 from collective_bench.seeds import rng_for
@@ -46,11 +47,29 @@ SECRET_ARGS = ("api_key", "key", "token", "secret", "password", "authorization")
 OPENAI_COMPATIBLE = ("openai", "hosted_vllm")
 """litellm prefixes whose endpoint, given a base URL, speaks OpenAI's /chat/completions."""
 TRANSPORTS = ("auto", "litellm")
+OBSERVATION_FIELD = "cbench_observation"
+"""Request field carrying the observation to `cbench serve-reference` (opt-in only)."""
+
+
+def _flag(value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise UserError(f"-M send_observation must be true or false, got {value!r}")
+
+
+NOT_SECRET_ARGS = ("max_tokens", "max_completion_tokens", "max_output_tokens",
+                   "reasoning_tokens", "top_k", "stop_tokens")
+"""Generation settings whose names merely contain a secret-sounding word."""
 
 
 def is_secret_arg(name: str) -> bool:
     lowered = name.lower()
-    return any(s in lowered for s in SECRET_ARGS) and not lowered.endswith("_env")
+    if lowered.endswith("_env") or lowered in NOT_SECRET_ARGS:
+        return False
+    return any(s in lowered for s in SECRET_ARGS)
 
 
 def _import_litellm() -> Any:
@@ -113,6 +132,9 @@ class LiteLLMAPI(ModelAPI):
         compatible = base_url is not None and prefix in OPENAI_COMPATIBLE and bool(served_name)
         self.lean_transport = "http" if transport == "auto" and compatible else "litellm"
         self._served_name = served_name
+        # the reference server plays only if it is sent the observation; no other provider
+        # may ever receive it (see collective_bench.observation)
+        self.send_observation = _flag(model_args.pop("send_observation", False))
         self.extra = model_args
         self._rng = rng_for("litellm-backoff", model_name)
 
@@ -126,10 +148,11 @@ class LiteLLMAPI(ModelAPI):
     def should_retry(self, ex: Exception) -> bool:
         return False  # retried in generate(), where Retry-After is honoured
 
-    def _request(self, messages: Messages, config: GenerateConfig) -> dict[str, Any]:
+    def _request(self, messages: Messages, config: GenerateConfig,
+                 observation: dict[str, Any] | None = None) -> dict[str, Any]:
         request: dict[str, Any] = {
             "model": self.model_name,
-            "messages": messages,
+            "messages": wire_messages(messages),
             "timeout": float(config.timeout or DEFAULT_TIMEOUT),
             "num_retries": 0,
             "max_retries": 0,
@@ -141,6 +164,11 @@ class LiteLLMAPI(ModelAPI):
         if self.base_url:
             request["api_base"] = self.base_url
         request.update(self.extra)
+        if self.send_observation and observation is not None:
+            if self.lean_transport == "http":
+                request[OBSERVATION_FIELD] = observation
+            else:
+                request["extra_body"] = {OBSERVATION_FIELD: observation}
         return request
 
     async def _send(self, request: dict[str, Any], transport: HTTPTransport | None,
@@ -165,7 +193,10 @@ class LiteLLMAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> tuple[ModelOutput, ModelCall]:
-        request = self._request([{"role": m.role, "content": m.text} for m in input], config)
+        observation = next((observation_from_metadata(m.metadata) for m in reversed(input)
+                            if m.role == "user" and observation_from_metadata(m.metadata)), None)
+        request = self._request([{"role": m.role, "content": m.text} for m in input], config,
+                                observation)
         text, prompt_tokens, completion_tokens, attempts = await self._complete(request, None)
         output = ModelOutput.from_content(model=self.model_name, content=text)
         output.usage = ModelUsage(
@@ -218,7 +249,7 @@ class _LiteLLMLeanClient:
     async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer:
         api = self.api
         text, prompt_tokens, completion_tokens, _attempts = await api._complete(
-            api._request(messages, config), self.transport)
+            api._request(messages, config, observation_of(messages)), self.transport)
         return LeanAnswer(text, prompt_tokens, completion_tokens,
                           call_cost(api.model_name, prompt_tokens, completion_tokens))
 

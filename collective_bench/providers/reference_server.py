@@ -28,7 +28,8 @@ from typing import Any
 
 from collective_bench.errors import UserError
 from collective_bench.policies import known_policy_names
-from collective_bench.reference.provider import count_tokens, reference_answer
+from collective_bench.providers.litellm_api import OBSERVATION_FIELD
+from collective_bench.reference.provider import count_tokens, prompt_tokens, reference_answer
 from collective_bench.seeds import rng_for
 
 OFF_FORMAT = "Let me think about that for a while before I decide anything."
@@ -291,14 +292,16 @@ class ReferenceServer:
             self._loop = self._thread = None
         self._socket.close()
 
-    def answer(self, messages: list[dict[str, Any]]) -> tuple[str, int]:
-        """The policy's answer to a chat and the prompt's token count."""
-        chat = []
+    def answer(self, messages: list[dict[str, Any]],
+               observation: dict[str, Any] | None = None) -> tuple[str, int]:
+        """The policy's answer and the prompt's token count. The observation comes only from
+        the request's `cbench_observation` field (a client opts in to send it), never from the
+        prompt text."""
+        texts = []
         for message in messages:
             text = message.get("content") or ""
-            chat.append((str(message.get("role")),
-                         text if isinstance(text, str) else json.dumps(text)))
-        return reference_answer(self.policy, chat)
+            texts.append(text if isinstance(text, str) else json.dumps(text))
+        return reference_answer(self.policy, observation, texts), prompt_tokens(texts)
 
     def _dispatch(self, connection: _Connection, method: str, target: str, body: bytes) -> None:
         path = target.split("?", 1)[0].rstrip("/")
@@ -370,7 +373,9 @@ class ReferenceServer:
         try:
             request = json.loads(body)
             messages = list(request["messages"])
-            content, prompt_tokens = self.answer(messages)
+            observation = request.get(OBSERVATION_FIELD)
+            content, n_prompt = self.answer(
+                messages, observation if isinstance(observation, dict) else None)
         except (ValueError, KeyError, TypeError, AttributeError):
             return 400, {"error": {"message": "body must be JSON with 'messages'"}}, {}
         if fault == "empty":
@@ -385,6 +390,6 @@ class ReferenceServer:
             "model": str(request.get("model", self.policy)),
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
+            "usage": {"prompt_tokens": n_prompt, "completion_tokens": completion_tokens,
+                      "total_tokens": n_prompt + completion_tokens},
         }, {}

@@ -1,7 +1,8 @@
 """`reference/<name>`: an inspect ModelAPI that plays every task with scripted policies.
 
-It reads the observation block at the end of the prompt, asks the task's policy for a move and
-answers in the task's answer format, with real token counts. So ``--model reference/textbook``
+It reads the structured observation that travels beside the prompt (never inside it: see
+`collective_bench.observation`), asks the task's policy for a move and answers in the task's
+answer format, with real token counts of the prose prompt. So ``--model reference/textbook``
 runs a task end to end through inspect with no API key, and the reference rows of the leaderboard
 are produced by exactly the code path an LLM goes through.
 """
@@ -9,6 +10,7 @@ are produced by exactly the code path an LLM goes through.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,11 +25,11 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from collective_bench.errors import UserError
 from collective_bench.lean import LeanAnswer, Messages
-from collective_bench.observation import find_block
+from collective_bench.observation import observation_from_metadata, observation_of
 from collective_bench.policies import known_policy_names, resolve_policy, task_policies
 from collective_bench.seeds import rng_for
 
-NO_OBSERVATION = "I cannot see an observation block, so I cannot play."
+NO_OBSERVATION = "I cannot see the game, so I cannot play."
 
 
 @functools.lru_cache(maxsize=1)
@@ -43,29 +45,26 @@ def count_tokens(text: str) -> int:
     return len(_encoding().encode(text, disallowed_special=()))
 
 
-def reference_answer(policy_name: str, messages: Sequence[tuple[str, str]]) -> tuple[str, int]:
-    """The policy's answer to a chat of (role, text) messages, and the prompt's token count.
+def reference_answer(policy_name: str, observation: dict[str, Any] | None,
+                     prompt: Sequence[str]) -> str:
+    """The policy's answer given the out-of-band observation of the agent's turn.
 
     Shared by the provider, its compact client and `cbench serve-reference`, so all three give
-    the same move for the same prompt.
+    the same move for the same turn. The policy's randomness is seeded by the observation and
+    the chat's texts: deterministic, and distinct per agent, round and episode (two agents may
+    see the same prose, but never the same observation).
     """
-    observation = None
-    for role, text in reversed(messages):
-        if role == "user":
-            observation = find_block(text)
-            if observation is not None:
-                break
     if observation is None or "task" not in observation:
-        answer = NO_OBSERVATION
-    else:
-        task = str(observation["task"])
-        policy = resolve_policy(task, policy_name)
-        # Seeded by the policy and the whole prompt: deterministic, and distinct per agent,
-        # round and episode because those are all in the observation.
-        prompt = "\n".join(text for _role, text in messages)
-        move = policy(observation, rng_for("reference", policy_name, prompt))
-        answer = task_policies(task).format_answer(move)
-    return answer, sum(count_tokens(text) for _role, text in messages)
+        return NO_OBSERVATION
+    task = str(observation["task"])
+    policy = resolve_policy(task, policy_name)
+    seed_text = json.dumps(observation, sort_keys=True, default=str) + "\n".join(prompt)
+    move = policy(observation, rng_for("reference", policy_name, seed_text))
+    return task_policies(task).format_answer(move)
+
+
+def prompt_tokens(texts: Sequence[str]) -> int:
+    return sum(count_tokens(text) for text in texts)
 
 
 class ReferenceAPI(ModelAPI):
@@ -98,8 +97,15 @@ class ReferenceAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
-        answer, input_tokens = reference_answer(self.model_name,
-                                                [(m.role, m.text) for m in input])
+        observation = None
+        for message in reversed(input):
+            if message.role == "user":
+                observation = observation_from_metadata(message.metadata)
+                if observation is not None:
+                    break
+        texts = [m.text for m in input]
+        answer = reference_answer(self.model_name, observation, texts)
+        input_tokens = prompt_tokens(texts)
         usage = ModelUsage(
             input_tokens=input_tokens,
             output_tokens=count_tokens(answer),
@@ -120,9 +126,9 @@ class _ReferenceLeanClient:
         self.policy = api.model_name
 
     async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer:
-        answer, input_tokens = reference_answer(
-            self.policy, [(m["role"], m["content"]) for m in messages])
-        return LeanAnswer(answer, input_tokens, count_tokens(answer), 0.0)
+        texts = [str(m["content"]) for m in messages]
+        answer = reference_answer(self.policy, observation_of(messages), texts)
+        return LeanAnswer(answer, prompt_tokens(texts), count_tokens(answer), 0.0)
 
     async def aclose(self) -> None:
         return None

@@ -15,7 +15,7 @@ from benchmarks.cooperation.prompts_commons import render_prompt
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
-from collective_bench.observation import find_block
+from collective_bench.testing import assert_prose_only
 from scorers.cooperation import commons_episode_metrics
 
 
@@ -96,7 +96,7 @@ def test_prompt_is_bounded_and_ends_with_the_block():
     for _ in range(30):
         obs = game.observe(state, 1)
         text = render_prompt(obs)
-        assert find_block(text) == obs
+        assert_prose_only(text)
         sizes.append(len(text))
         state = game.step(state, {a: 10 for a in range(5)}).state
     assert max(sizes[3:]) - min(sizes[3:]) <= 4  # flat once the window is full (digits aside)

@@ -11,7 +11,7 @@ from benchmarks.cooperation.prompts_donor import render_prompt
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
-from collective_bench.observation import find_block
+from collective_bench.testing import assert_prose_only
 from scorers.cooperation_donor import donor_episode_metrics
 
 
@@ -71,7 +71,7 @@ def test_prompt_block_and_parsing():
     sizes = []
     for _ in range(7):
         obs = game.observe(state, 0)
-        assert find_block(render_prompt(obs)) == obs
+        assert_prose_only(render_prompt(obs))
         sizes.append(len(render_prompt(obs)))
         state = game.step(state, {a: 10 for a in range(6)}).state
     assert max(sizes[3:]) - min(sizes[3:]) < 40  # only the numbers change once the window is full

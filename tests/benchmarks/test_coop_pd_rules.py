@@ -11,7 +11,7 @@ from benchmarks.cooperation.prompts_pd import render_prompt
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
-from collective_bench.observation import find_block
+from collective_bench.testing import assert_prose_only
 from scorers.cooperation_pd import pd_episode_metrics
 
 
@@ -62,7 +62,7 @@ def test_observation_is_bounded_and_labels_are_neutral():
     for _ in range(20):
         obs = game.observe(state, 0)
         text = render_prompt(obs)
-        assert find_block(text) == obs
+        assert_prose_only(text)
         sizes.append(len(text))
         state = game.step(state, {0: obs["options"][0], 1: obs["options"][1]}).state
     assert len(set(sizes[13:])) == 1  # flat once the window is full (and rounds have 2 digits)

@@ -12,7 +12,7 @@ from benchmarks.cooperation.tasks import public_goods
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
-from collective_bench.observation import find_block
+from collective_bench.testing import assert_prose_only
 from scorers.cooperation_pg import pg_episode_metrics
 
 
@@ -74,7 +74,7 @@ def test_prompt_is_bounded_and_parsing():
     sizes = []
     for _ in range(12):
         obs = game.observe(state, 1)
-        assert find_block(render_prompt(obs)) == obs
+        assert_prose_only(render_prompt(obs))
         sizes.append(len(render_prompt(obs)))
         state = game.step(state, {a: 5 for a in range(4)}).state
         state = game.step(state, {a: [0, 0, 0] for a in range(4)}).state

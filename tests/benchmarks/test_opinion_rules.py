@@ -20,8 +20,8 @@ from benchmarks.opinions.prompts import render_prompt
 from benchmarks.opinions.topics import DATA_DIR, MANIFEST, episode_topics, load_bank
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
-from collective_bench.observation import find_block
 from collective_bench.policies import resolve_policy, task_policies
+from collective_bench.testing import assert_prose_only
 
 
 def _game(**kw) -> OpinionGame:
@@ -41,7 +41,7 @@ def test_observation_is_bounded_and_deterministic():
     later = game.observe(state, 3)
     assert all(len(e["message"]) == MAX_MESSAGE for e in later["neighbours"])
     prompt = render_prompt(later)
-    assert find_block(prompt) == later
+    assert_prose_only(prompt)
     state = game.step(state, long).state
     assert len(render_prompt(game.observe(state, 3))) == len(prompt)  # O(1) in rounds
 

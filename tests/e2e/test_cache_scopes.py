@@ -11,12 +11,13 @@ from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
 
 import collective_bench  # noqa: F401
 from benchmarks.conventions.tasks import naming_game
-from collective_bench.observation import find_block
+from collective_bench.observation import observation_from_metadata
 
 
 def counting_model(calls: list[int]):
     def outputs(messages, tools, tool_choice, config):
-        obs = next(find_block(m.text) for m in messages if isinstance(m, ChatMessageUser))
+        obs = next(observation_from_metadata(m.metadata) for m in messages
+                   if isinstance(m, ChatMessageUser))
         calls.append(obs["agent"])
         # agent-dependent answer: a shared cache entry would give some agent another's label
         label = obs["labels"][obs["agent"] % len(obs["labels"])]

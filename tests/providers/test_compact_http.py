@@ -43,28 +43,57 @@ def complete(model, text="hi"):
 
 def test_compact_http_plays_the_in_process_moves_with_the_same_tokens(serve, tmp_path):
     server = serve(policy="textbook")
-    over_http = eval(naming_game(**TASK), model=MODEL, model_base_url=server.base_url,
-                     display="none", log_dir=str(tmp_path / "http"))[0]
-    in_process = eval(naming_game(**TASK), model="reference/textbook", display="none",
-                      log_dir=str(tmp_path / "ref"))[0]
+    over_http = eval(
+        naming_game(**TASK),
+        model=MODEL,
+        model_args={"send_observation": True},
+        model_base_url=server.base_url,
+        display="none",
+        log_dir=str(tmp_path / "http"),
+    )[0]
+    in_process = eval(
+        naming_game(**TASK),
+        model="reference/textbook",
+        display="none",
+        log_dir=str(tmp_path / "ref"),
+    )[0]
     assert over_http.status == "success"
-    assert get_model(MODEL, base_url=server.base_url, memoize=False).api.lean_transport == "http"
+    assert (
+        get_model(
+            MODEL, base_url=server.base_url, send_observation=True, memoize=False
+        ).api.lean_transport
+        == "http"
+    )
     assert moves(over_http) == moves(in_process)
     usage = over_http.stats.model_usage[MODEL]
     assert usage.input_tokens == in_process.stats.model_usage["reference/textbook"].input_tokens
     assert usage.total_cost is None  # unknown model: unknown cost, never 0
     assert sum(1 for s in over_http.samples for e in s.events if e.event == "model") == 0
     assert server.snapshot()["requests"] == sum(
-        s.scores["naming_scorer"].metadata["calls"] for s in over_http.samples)
+        s.scores["naming_scorer"].metadata["calls"] for s in over_http.samples
+    )
 
 
 def test_compact_http_survives_and_counts_faults(serve, tmp_path):
-    faults = Faults(rate_limit=0.08, server_error=0.08, truncated=0.05, empty=0.05,
-                    off_format=0.05, retry_after=0.01, seed=3)
+    faults = Faults(
+        rate_limit=0.08,
+        server_error=0.08,
+        truncated=0.05,
+        empty=0.05,
+        off_format=0.05,
+        retry_after=0.01,
+        seed=3,
+    )
     server = serve(policy="textbook", faults=faults)
     STATS.clear()
-    log = eval(naming_game(**TASK), model=MODEL, model_base_url=server.base_url,
-               model_args={"max_attempts": 16}, display="none", log_dir=str(tmp_path))[0]
+    log = eval(
+        naming_game(**TASK),
+        model=MODEL,
+        model_base_url=server.base_url,
+        model_args={"send_observation": True, "max_attempts": 16},
+        display="none",
+        log_dir=str(tmp_path),
+    )[0]
     assert log.status == "success"
     seen = server.snapshot()
     stats = STATS[MODEL]
@@ -82,7 +111,9 @@ def test_compact_http_survives_and_counts_faults(serve, tmp_path):
 
 def test_compact_http_honours_retry_after_and_caps_attempts(serve):
     server = serve(policy="textbook", faults=Faults(rate_limit=1.0, retry_after=0.4))
-    model = get_model(MODEL, base_url=server.base_url, max_attempts=3, memoize=False)
+    model = get_model(
+        MODEL, base_url=server.base_url, send_observation=True, max_attempts=3, memoize=False
+    )
     start = time.perf_counter()
     with pytest.raises(ProviderHTTPError, match="HTTP 429: rate limited"):
         complete(model)
@@ -92,8 +123,13 @@ def test_compact_http_honours_retry_after_and_caps_attempts(serve):
 
 def test_compact_http_fails_at_once_on_a_client_error(serve):
     server = serve(policy="textbook")
-    model = get_model(MODEL, base_url=server.base_url + "/missing", max_attempts=5,
-                      memoize=False)
+    model = get_model(
+        MODEL,
+        base_url=server.base_url + "/missing",
+        send_observation=True,
+        max_attempts=5,
+        memoize=False,
+    )
     with pytest.raises(ProviderHTTPError, match="HTTP 404: no route"):
         complete(model)
 
@@ -108,27 +144,43 @@ def test_compact_http_retries_an_unreachable_endpoint_then_gives_up():
 
 def test_compact_connection_limit_bounds_requests_in_flight(serve, tmp_path):
     server = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model=MODEL,
-         model_base_url=server.base_url, max_connections=4, display="none",
-         log_dir=str(tmp_path / "a"))
+    eval(
+        naming_game(n_agents=24, max_rounds=2, episodes=1),
+        model=MODEL,
+        model_args={"send_observation": True},
+        model_base_url=server.base_url,
+        max_connections=4,
+        display="none",
+        log_dir=str(tmp_path / "a"),
+    )
     assert 1 <= server.snapshot()["max_in_flight"] <= 4
     wide = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model=MODEL,
-         model_base_url=wide.base_url, max_connections=24, display="none",
-         log_dir=str(tmp_path / "b"))
+    eval(
+        naming_game(n_agents=24, max_rounds=2, episodes=1),
+        model=MODEL,
+        model_args={"send_observation": True},
+        model_base_url=wide.base_url,
+        max_connections=24,
+        display="none",
+        log_dir=str(tmp_path / "b"),
+    )
     assert wide.snapshot()["max_in_flight"] > 4
 
 
 def test_transport_choice(serve):
     server = serve(policy="textbook")
-    forced = get_model(MODEL, base_url=server.base_url, transport="litellm", memoize=False)
+    forced = get_model(
+        MODEL, base_url=server.base_url, send_observation=True, transport="litellm", memoize=False
+    )
     assert forced.api.lean_transport == "litellm"
     assert complete(forced).text  # litellm.acompletion, same server
     assert server.snapshot()["requests"] == 1
     # no base URL: a hosted provider, which litellm knows how to reach
     assert get_model("litellm/anthropic/claude-x", memoize=False).api.lean_transport == "litellm"
     with pytest.raises(UserError, match="-M transport must be one of auto, litellm"):
-        get_model(MODEL, base_url=server.base_url, transport="smoke", memoize=False)
+        get_model(
+            MODEL, base_url=server.base_url, send_observation=True, transport="smoke", memoize=False
+        )
 
 
 def test_server_stats_reset_leaves_a_warm_up_uncounted(serve):
@@ -136,7 +188,9 @@ def test_server_stats_reset_leaves_a_warm_up_uncounted(serve):
     import urllib.request
 
     server = serve(policy="textbook")
-    assert complete(get_model(MODEL, base_url=server.base_url, memoize=False)).text
+    assert complete(
+        get_model(MODEL, base_url=server.base_url, send_observation=True, memoize=False)
+    ).text
     assert server.snapshot()["requests"] == 1
     root = server.base_url.removesuffix("/v1")
     with urllib.request.urlopen(urllib.request.Request(root + "/stats", method="DELETE")) as r:

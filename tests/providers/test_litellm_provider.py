@@ -24,11 +24,20 @@ def moves(log):
 
 def test_http_path_plays_exactly_the_in_process_reference_moves(serve, tmp_path):
     server = serve(policy="textbook")
-    over_http = eval(naming_game(**TASK), model="litellm/openai/textbook",
-                     model_base_url=server.base_url, display="none",
-                     log_dir=str(tmp_path / "http"))[0]
-    in_process = eval(naming_game(**TASK), model="reference/textbook", display="none",
-                      log_dir=str(tmp_path / "ref"))[0]
+    over_http = eval(
+        naming_game(**TASK),
+        model="litellm/openai/textbook",
+        model_args={"send_observation": True},
+        model_base_url=server.base_url,
+        display="none",
+        log_dir=str(tmp_path / "http"),
+    )[0]
+    in_process = eval(
+        naming_game(**TASK),
+        model="reference/textbook",
+        display="none",
+        log_dir=str(tmp_path / "ref"),
+    )[0]
     assert over_http.status == "success"
     assert moves(over_http) == moves(in_process)
     usage = over_http.stats.model_usage["litellm/openai/textbook"]
@@ -36,17 +45,33 @@ def test_http_path_plays_exactly_the_in_process_reference_moves(serve, tmp_path)
     assert usage.input_tokens == ref_usage.input_tokens  # the server counts the same tokens
     assert usage.total_cost is None  # not in the price map: unknown, never 0
     assert server.snapshot()["requests"] == sum(
-        s.scores["naming_scorer"].metadata["calls"] for s in over_http.samples)
+        s.scores["naming_scorer"].metadata["calls"] for s in over_http.samples
+    )
 
 
 def test_faults_are_survived_and_counted(serve, tmp_path):
-    faults = Faults(rate_limit=0.08, server_error=0.08, truncated=0.05, empty=0.05,
-                    off_format=0.05, slow=0.02, slow_seconds=3, retry_after=0.01, seed=3)
+    faults = Faults(
+        rate_limit=0.08,
+        server_error=0.08,
+        truncated=0.05,
+        empty=0.05,
+        off_format=0.05,
+        slow=0.02,
+        slow_seconds=3,
+        retry_after=0.01,
+        seed=3,
+    )
     server = serve(policy="textbook", faults=faults)
     STATS.clear()
-    log = eval(naming_game(**TASK), model="litellm/openai/textbook",
-               model_base_url=server.base_url, model_args={"max_attempts": 8},
-               display="none", log_dir=str(tmp_path), timeout=1)[0]
+    log = eval(
+        naming_game(**TASK),
+        model="litellm/openai/textbook",
+        model_base_url=server.base_url,
+        model_args={"send_observation": True, "max_attempts": 8},
+        display="none",
+        log_dir=str(tmp_path),
+        timeout=1,
+    )[0]
     assert log.status == "success"
     seen = server.snapshot()
     stats = STATS["litellm/openai/textbook"]
@@ -71,8 +96,13 @@ def test_faults_are_survived_and_counted(serve, tmp_path):
 
 def test_retry_after_is_honoured_and_attempts_are_capped(serve):
     server = serve(policy="textbook", faults=Faults(rate_limit=1.0, retry_after=0.4))
-    model = get_model("litellm/openai/textbook", base_url=server.base_url, max_attempts=3,
-                      memoize=False)
+    model = get_model(
+        "litellm/openai/textbook",
+        base_url=server.base_url,
+        send_observation=True,
+        max_attempts=3,
+        memoize=False,
+    )
     start = time.perf_counter()
     with pytest.raises(Exception, match="(?i)rate"):
         asyncio.run(model.generate([ChatMessageUser(content="hi")], config=GenerateConfig()))
@@ -83,8 +113,13 @@ def test_retry_after_is_honoured_and_attempts_are_capped(serve):
 
 def test_non_retryable_errors_fail_at_once_with_the_providers_message(serve):
     server = serve(policy="textbook")
-    model = get_model("litellm/openai/textbook", base_url=server.base_url + "/missing",
-                      max_attempts=5, memoize=False)
+    model = get_model(
+        "litellm/openai/textbook",
+        base_url=server.base_url + "/missing",
+        send_observation=True,
+        max_attempts=5,
+        memoize=False,
+    )
     with pytest.raises(Exception, match="no route"):
         asyncio.run(model.generate([ChatMessageUser(content="hi")], config=GenerateConfig()))
     assert server.snapshot().get("requests", 0) == 0  # the router's 404, no retries
@@ -94,45 +129,81 @@ def test_cost_comes_from_a_price_file(serve, tmp_path):
     from collective_bench.providers.prices import register_prices
 
     prices = tmp_path / "prices.json"
-    prices.write_text(json.dumps({"openai/priced-textbook": {
-        "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}}))
+    prices.write_text(
+        json.dumps(
+            {
+                "openai/priced-textbook": {
+                    "input_cost_per_token": 1e-6,
+                    "output_cost_per_token": 2e-6,
+                }
+            }
+        )
+    )
     assert register_prices(prices) == ["openai/priced-textbook"]
     server = serve(policy="textbook")
-    log = eval(naming_game(n_agents=4, max_rounds=2, episodes=1),
-               model="litellm/openai/priced-textbook", model_base_url=server.base_url,
-               display="none", log_dir=str(tmp_path / "logs"))[0]
+    log = eval(
+        naming_game(n_agents=4, max_rounds=2, episodes=1),
+        model="litellm/openai/priced-textbook",
+        model_args={"send_observation": True},
+        model_base_url=server.base_url,
+        display="none",
+        log_dir=str(tmp_path / "logs"),
+    )[0]
     usage = log.stats.model_usage["litellm/openai/priced-textbook"]
     assert usage.total_cost == pytest.approx(1e-6 * usage.input_tokens + 2e-6 * usage.output_tokens)
 
 
 def test_connection_limit_bounds_requests_in_flight(serve, tmp_path):
     server = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model="litellm/openai/textbook",
-         model_base_url=server.base_url, max_connections=4, display="none",
-         log_dir=str(tmp_path / "a"))
+    eval(
+        naming_game(n_agents=24, max_rounds=2, episodes=1),
+        model="litellm/openai/textbook",
+        model_args={"send_observation": True},
+        model_base_url=server.base_url,
+        max_connections=4,
+        display="none",
+        log_dir=str(tmp_path / "a"),
+    )
     assert server.snapshot()["max_in_flight"] <= 4
     wide = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model="litellm/openai/textbook",
-         model_base_url=wide.base_url, max_connections=24, display="none",
-         log_dir=str(tmp_path / "b"))
+    eval(
+        naming_game(n_agents=24, max_rounds=2, episodes=1),
+        model="litellm/openai/textbook",
+        model_args={"send_observation": True},
+        model_base_url=wide.base_url,
+        max_connections=24,
+        display="none",
+        log_dir=str(tmp_path / "b"),
+    )
     assert wide.snapshot()["max_in_flight"] > 4  # a whole round really is in flight together
 
 
 def test_secret_model_args_are_refused():
     with pytest.raises(UserError, match="pass keys through the environment"):
-        get_model("litellm/openai/x", base_url="http://127.0.0.1:1/v1", api_key_x="s",
-                  memoize=False)
+        get_model(
+            "litellm/openai/x", base_url="http://127.0.0.1:1/v1", api_key_x="s", memoize=False
+        )
 
 
 def test_each_role_has_its_own_connection_limit(serve, tmp_path):
     focal_server = serve(policy="textbook", latency_ms=40)
     background_server = serve(policy="textbook", latency_ms=40)
-    background = get_model("litellm/openai/textbook", base_url=background_server.base_url,
-                           memoize=False)
-    log = eval(naming_game(n_agents=24, n_focal=12, max_rounds=2, episodes=1),
-               model="litellm/openai/textbook", model_base_url=focal_server.base_url,
-               model_roles={"background": background}, max_connections=3, display="none",
-               log_dir=str(tmp_path))[0]
+    background = get_model(
+        "litellm/openai/textbook",
+        base_url=background_server.base_url,
+        send_observation=True,
+        memoize=False,
+    )
+    log = eval(
+        naming_game(n_agents=24, n_focal=12, max_rounds=2, episodes=1),
+        model="litellm/openai/textbook",
+        model_args={"send_observation": True},
+        model_base_url=focal_server.base_url,
+        model_roles={"background": background},
+        max_connections=3,
+        display="none",
+        log_dir=str(tmp_path),
+    )[0]
     assert log.status == "success"
     focal, back = focal_server.snapshot(), background_server.snapshot()
     assert focal["requests"] == back["requests"] == 24  # 12 agents x 2 rounds on each side

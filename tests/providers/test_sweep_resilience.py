@@ -24,8 +24,12 @@ TASK_ARGS = ["-T", "n_agents=8", "-T", "max_rounds=8"]
 
 def cbench(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "collective_bench.cli", *args], cwd=ROOT, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        [sys.executable, "-m", "collective_bench.cli", *args],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
         env={**os.environ, **(env or {})},
     )
 
@@ -42,15 +46,36 @@ def completed_ids(log_dir: Path) -> set[str]:
 def test_killed_sweep_resumes_without_redoing_finished_episodes(serve, tmp_path):
     episodes = 6
     # calls per episode, from the in-process reference provider (same moves as over HTTP)
-    ref = eval(naming_game(n_agents=8, max_rounds=8, episodes=episodes), model="reference/textbook",
-               display="none", log_dir=str(tmp_path / "ref"))[0]
+    ref = eval(
+        naming_game(n_agents=8, max_rounds=8, episodes=episodes),
+        model="reference/textbook",
+        display="none",
+        log_dir=str(tmp_path / "ref"),
+    )[0]
     calls = {str(s.id): s.scores["naming_scorer"].metadata["calls"] for s in ref.samples}
 
     server = serve(policy="textbook", latency_ms=40)
     logs = tmp_path / "logs"
-    args = ["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
-            "--model-base-url", server.base_url, "--episodes", str(episodes), *TASK_ARGS,
-            "--max-connections", "2", "--log-dir", str(logs), "--display", "none"]
+    args = [
+        "run",
+        "--task",
+        "naming_game",
+        "--model",
+        "litellm/openai/textbook",
+        "-M",
+        "send_observation=true",
+        "--model-base-url",
+        server.base_url,
+        "--episodes",
+        str(episodes),
+        *TASK_ARGS,
+        "--max-connections",
+        "2",
+        "--log-dir",
+        str(logs),
+        "--display",
+        "none",
+    ]
     proc = cbench(*args)
     deadline = time.time() + 120
     while time.time() < deadline and len(completed_ids(logs)) < 2:
@@ -76,9 +101,30 @@ def test_cached_rerun_makes_no_calls(serve, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))
     server = serve(policy="textbook")
     for run in ("a", "b"):
-        assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
-                     "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
-                     "--cache", "--log-dir", str(tmp_path / run), "--display", "none"]) == 0
+        assert (
+            main(
+                [
+                    "run",
+                    "--task",
+                    "naming_game",
+                    "--model",
+                    "litellm/openai/textbook",
+                    "-M",
+                    "send_observation=true",
+                    "--model-base-url",
+                    server.base_url,
+                    "--episodes",
+                    "2",
+                    *TASK_ARGS,
+                    "--cache",
+                    "--log-dir",
+                    str(tmp_path / run),
+                    "--display",
+                    "none",
+                ]
+            )
+            == 0
+        )
         if run == "a":
             first = server.snapshot()["requests"]
     assert first > 0 and server.snapshot()["requests"] == first
@@ -91,10 +137,33 @@ def test_no_secret_reaches_any_file_written(transcript, serve, tmp_path, capsys,
     monkeypatch.setenv("INSPECT_LOG_FORMAT", "json")  # uncompressed, so raw bytes are searchable
     server = serve(policy="textbook")
     logs, site = tmp_path / "results", tmp_path / "site"
-    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
-                 "--model-base-url", server.base_url, "-M", "api_key_env=CB_TEST_KEY",
-                 "--episodes", "1", *TASK_ARGS, "--log-dir", str(logs / "local"),
-                 "--display", "none", "--transcript", transcript]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--task",
+                "naming_game",
+                "--model",
+                "litellm/openai/textbook",
+                "-M",
+                "send_observation=true",
+                "--model-base-url",
+                server.base_url,
+                "-M",
+                "api_key_env=CB_TEST_KEY",
+                "--episodes",
+                "1",
+                *TASK_ARGS,
+                "--log-dir",
+                str(logs / "local"),
+                "--display",
+                "none",
+                "--transcript",
+                transcript,
+            ]
+        )
+        == 0
+    )
     assert main(["scores", str(logs), "--out", str(tmp_path / "scores.json")]) == 0
     assert main(["scores", str(logs), "--format", "csv", "--out", str(tmp_path / "s.csv")]) == 0
     assert main(["leaderboard", "build", "--results", str(logs), "--out", str(site)]) == 0
@@ -112,24 +181,30 @@ def test_no_secret_reaches_any_file_written(transcript, serve, tmp_path, capsys,
 @pytest.mark.parametrize(
     "extra, expected",
     [
-        (["--model", "litellm/openai/x", "--model-base-url", "http://127.0.0.1:9/v1"],
-         "cannot reach http://127.0.0.1:9/v1"),
+        (
+            ["--model", "litellm/openai/x", "--model-base-url", "http://127.0.0.1:9/v1"],
+            "cannot reach http://127.0.0.1:9/v1",
+        ),
         (["--model", "litellm/openai/gpt-4o-mini"], "needs OPENAI_API_KEY in the environment"),
-        (["--model", "litellm/openai/x", "--model-base-url", "SERVER", "-M", "api_key=sk-1"],
-         "pass keys through the environment"),
+        (
+            ["--model", "litellm/openai/x", "--model-base-url", "SERVER", "-M", "api_key=sk-1"],
+            "pass keys through the environment",
+        ),
         (["--model", "reference/textbook", "--prices", "PRICES"], "needs input_cost_per_token"),
-        (["--model", "reference/textbook", "--prices", "/no/such/prices.yaml"],
-         "price file '/no/such/prices.yaml' does not exist"),
+        (
+            ["--model", "reference/textbook", "--prices", "/no/such/prices.yaml"],
+            "price file '/no/such/prices.yaml' does not exist",
+        ),
     ],
 )
-def test_provider_input_errors_are_one_line(extra, expected, serve, tmp_path, capsys,
-                                            monkeypatch):
+def test_provider_input_errors_are_one_line(extra, expected, serve, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     prices = tmp_path / "prices.yaml"
     prices.write_text("openai/x:\n  input_cost_per_token: cheap\n")
     server = serve(policy="textbook")
-    extra = [server.base_url if a == "SERVER" else str(prices) if a == "PRICES" else a
-             for a in extra]
+    extra = [
+        server.base_url if a == "SERVER" else str(prices) if a == "PRICES" else a for a in extra
+    ]
     code = main(["run", "--task", "naming_game", *extra, "--log-dir", str(tmp_path / "l")])
     err = capsys.readouterr().err
     assert code == 2, err
@@ -138,15 +213,30 @@ def test_provider_input_errors_are_one_line(extra, expected, serve, tmp_path, ca
 
 
 def test_estimate_prints_calls_tokens_and_cost(capsys):
-    assert main(["estimate", "--model", "openai/gpt-4o-mini", "--task", "naming_game",
-                 "--episodes", "1", *TASK_ARGS, "--json"]) == 0
+    assert (
+        main(
+            [
+                "estimate",
+                "--model",
+                "openai/gpt-4o-mini",
+                "--task",
+                "naming_game",
+                "--episodes",
+                "1",
+                *TASK_ARGS,
+                "--json",
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     task = result["tasks"][0]
     assert task["calls"] == 8 * 8  # random never converges: every agent, every round
     model = result["models"][0]
     assert model["input_tokens"] == task["input_tokens"] > 0
     assert model["cost_usd"] == pytest.approx(
-        model["input_tokens"] * 1.5e-7 + model["output_tokens"] * 6e-7)
+        model["input_tokens"] * 1.5e-7 + model["output_tokens"] * 6e-7
+    )
 
 
 def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, capsys):
@@ -155,9 +245,29 @@ def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, caps
 
     STATS.clear()
     server = serve(policy="textbook", faults=Faults(rate_limit=0.1, retry_after=0.01, seed=2))
-    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
-                 "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
-                 "--log-dir", str(tmp_path), "--display", "plain"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--task",
+                "naming_game",
+                "--model",
+                "litellm/openai/textbook",
+                "-M",
+                "send_observation=true",
+                "--model-base-url",
+                server.base_url,
+                "--episodes",
+                "2",
+                *TASK_ARGS,
+                "--log-dir",
+                str(tmp_path),
+                "--display",
+                "plain",
+            ]
+        )
+        == 0
+    )
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("[progress]")]
     final = lines[-1]
     assert "litellm/openai/textbook: 2/2 episodes, 0 errors" in final
@@ -167,15 +277,37 @@ def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, caps
 
 
 def test_compact_transcript_sweep_counts_the_same_and_leaves_no_mode_behind(
-        serve, tmp_path, capsys, monkeypatch):
+    serve, tmp_path, capsys, monkeypatch
+):
     from collective_bench.lean import TRANSCRIPT_ENV
 
     monkeypatch.delenv(TRANSCRIPT_ENV, raising=False)
     server = serve(policy="textbook")
-    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
-                 "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
-                 "--log-dir", str(tmp_path), "--display", "plain",
-                 "--transcript", "compact"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--task",
+                "naming_game",
+                "--model",
+                "litellm/openai/textbook",
+                "-M",
+                "send_observation=true",
+                "--model-base-url",
+                server.base_url,
+                "--episodes",
+                "2",
+                *TASK_ARGS,
+                "--log-dir",
+                str(tmp_path),
+                "--display",
+                "plain",
+                "--transcript",
+                "compact",
+            ]
+        )
+        == 0
+    )
     assert TRANSCRIPT_ENV not in os.environ  # the next eval in this process is not affected
     final = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("[progress]")][-1]
     calls = int(final.split(" calls")[0].rsplit(", ", 1)[1].replace(",", ""))

@@ -13,9 +13,10 @@ from benchmarks.conventions.game import NamingGame, NamingParams
 from benchmarks.conventions.prompts import render_prompt
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
-from collective_bench.observation import BLOCK_HEADER, find_block, render_block
+from collective_bench.observation import observation_from_metadata, observation_of, wire_messages
 from collective_bench.population import BACKGROUND, FOCAL, build_population
 from collective_bench.seeds import derive_seed, episode_seeds, np_rng_for, rng_for
+from collective_bench.testing import assert_prose_only
 from collective_bench.topology import (
     GRAPH_KINDS,
     graph_matching,
@@ -166,32 +167,23 @@ OBS = {
 }
 
 
-def test_observation_block_round_trip() -> None:
-    block = render_block(OBS)
-    assert block.startswith(BLOCK_HEADER + "\n```json\n") and block.endswith("\n```")
-    assert find_block("Some prose.\n\n" + block) == OBS
-    # Keys are sorted: the same observation always renders the same text.
-    assert render_block(dict(reversed(list(OBS.items())))) == block
+def test_wire_messages_drop_the_observation() -> None:
+    chat = [{"role": "system", "content": "rules"},
+            {"role": "user", "content": "Round 1.", "observation": OBS}]
+    assert observation_of(chat) == OBS
+    wire = wire_messages(chat)
+    assert wire == [{"role": "system", "content": "rules"}, {"role": "user", "content": "Round 1."}]
+    assert observation_of(wire) is None
+    assert observation_from_metadata({"observation": OBS}) == OBS
+    assert observation_from_metadata(None) is None
 
 
-def test_find_block_takes_the_last_block() -> None:
-    text = render_block({"round": 1}) + "\n\nlater\n\n" + render_block({"round": 2})
-    assert find_block(text) == {"round": 2}
-
-
-def test_find_block_without_a_valid_block() -> None:
-    assert find_block("no block here") is None
-    assert find_block("```json\n{not json}\n```") is None
-    assert find_block("") is None
-
-
-def test_naming_prompt_ends_with_the_observation() -> None:
+def test_naming_prompt_is_prose_without_the_observation() -> None:
     game = NamingGame(NamingParams(n_agents=4, n_labels=3))
     state = game.initial_state(9)
     obs = game.observe(state, 2)
     prompt = render_prompt(obs)
-    assert prompt.rstrip().endswith("```")
-    assert find_block(prompt) == obs
+    assert_prose_only(prompt)
     assert all(label in prompt for label in state.labels)
 
 
