@@ -56,6 +56,10 @@ class Adapter:
     """(observation, error) -> the follow-up prompt asking again."""
     max_reasks: int = 1
     """Re-asks after an unreadable answer before the move is recorded as invalid."""
+    private_fields: tuple[str, ...] = ()
+    """Observation keys a human participant must not see (answer keys, digests, persona
+    targets, item codes, other agents' private state). The reference policies may read them;
+    the every-task prompt test asserts that none of their values reaches a prompt."""
 
 
 class EpisodeRecord(StoreModel):
