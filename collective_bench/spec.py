@@ -1,0 +1,255 @@
+"""One declaration per task: the single place each fact about a task lives.
+
+A `TaskSpec` holds a task's typed parameters (with bounds), its Game factory, its adapter (prompt
+and answer reading), its generation settings, the protocol it claims, its presets and its
+metrics (each with formula, direction, kind, unit, display name, definition and reference).
+The inspect `@task`, the scorer and the log's metrics (`collective_bench.task_builder`),
+`cbench list`, the leaderboard's columns and ranks, and the README metric tables are all
+derived from it, so nothing has to be kept equal by hand (Melting Pot's frozen scenario
+registry; lm-evaluation-harness's declared metric direction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from collective_bench.driver_inspect import Adapter
+from collective_bench.errors import UserError
+from collective_bench.game import Game
+
+Direction = Literal["higher", "lower", "neutral"]
+"""Which way is better; `neutral` metrics are shown, never ranked."""
+
+IntervalKind = Literal["binary", "bounded", "real"]
+"""How a metric's interval is computed (scorers.stats.estimate): per-episode 0/1 values,
+continuous values within known bounds, or unbounded continuous values."""
+
+EpisodeMetrics = Callable[
+    [Mapping[str, Any], Sequence[Mapping[str, Any]], int, int], dict[str, float]
+]
+"""(game summary, step records, moves asked, moves invalid) -> per-episode values."""
+
+Aggregate = Callable[[Sequence[Mapping[str, float]]], Mapping[str, Any]]
+"""per-episode value dicts -> {metric: scorers.stats.Estimate}: the one path to a number."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A reported metric. `formula` names the function in `scorers/` that computes it."""
+
+    name: str
+    display: str
+    definition: str
+    direction: Direction
+    kind: IntervalKind
+    formula: str
+    unit: str = ""
+    bounds: tuple[float, float] | None = None
+    reference: str = ""
+    group: str = "other"
+    pvalue_of: str | None = None
+    """For a p-value: the metric it tests. P-values are shown beside it, never ranked."""
+
+    def __post_init__(self) -> None:
+        if self.direction not in ("higher", "lower", "neutral"):
+            raise ValueError(f"metric {self.name}: unknown direction {self.direction!r}")
+        if self.kind not in ("binary", "bounded", "real"):
+            raise ValueError(f"metric {self.name}: unknown kind {self.kind!r}")
+        if self.pvalue_of and self.direction != "neutral":
+            raise ValueError(f"metric {self.name}: a p-value is never ranked")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A typed task parameter. `-T name=value` is coerced and range-checked before any work."""
+
+    name: str
+    type: type
+    default: Any
+    doc: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+    """`None` is a valid value (e.g. n_focal: every agent is the model under test)."""
+    many: bool = False
+    """A comma-separated list of values (e.g. committed fractions)."""
+
+    def coerce(self, raw: Any) -> Any:
+        """The value as the task uses it, or a UserError naming the problem and the fix."""
+        if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("none", "null")):
+            if self.optional:
+                return None
+            raise UserError(f"-T {self.name} needs a value ({self.doc})")
+        if self.many:
+            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+            values = [self._one(v) for v in items if str(v).strip()]
+            if not values:
+                raise UserError(f"-T {self.name} needs at least one value, got {raw!r}")
+            return values
+        return self._one(raw)
+
+    def _one(self, raw: Any) -> Any:
+        kind = self.type
+        hint = f"-T {self.name} must be {_type_name(kind)}"
+        if kind is bool:
+            text = str(raw).strip().lower()
+            if text in ("true", "1", "yes"):
+                return True
+            if text in ("false", "0", "no"):
+                return False
+            raise UserError(f"{hint} (true or false), got {raw!r}")
+        if kind is int:
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise UserError(f"{hint}, got {raw!r}")
+            try:
+                value: Any = int(str(raw).strip()) if not isinstance(raw, float) else int(raw)
+            except ValueError:
+                raise UserError(f"{hint}, got {raw!r}") from None
+        elif kind is float:
+            try:
+                value = float(str(raw).strip())
+            except ValueError:
+                raise UserError(f"{hint}, got {raw!r}") from None
+            if not math.isfinite(value):
+                raise UserError(f"{hint} and finite, got {raw!r}")
+        else:
+            value = str(raw).strip()
+            if self.choices and value not in self.choices:
+                raise UserError(
+                    f"-T {self.name} must be one of {', '.join(self.choices)}, got {raw!r}")
+            return value
+        if self.low is not None and value < self.low:
+            raise UserError(f"{hint} >= {_fmt(self.low)}, got {raw!r}")
+        if self.high is not None and value > self.high:
+            raise UserError(f"{hint} <= {_fmt(self.high)}, got {raw!r}{self._high_hint()}")
+        return value
+
+    def _high_hint(self) -> str:
+        return ("; larger populations need CBENCH_MAX_AGENTS raised (memory grows with "
+                "agents x memory window)") if self.name == "n_agents" else ""
+
+
+def _type_name(kind: type) -> str:
+    return {int: "a whole number", float: "a number", bool: "true or false"}.get(kind, "text")
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Generation settings of the cited protocol; user overrides (`--temperature`, ...) win and
+    are recorded in the log and in every result row."""
+
+    temperature: float | None = None
+    max_tokens: int | None = None
+    stop_seqs: tuple[str, ...] = ()
+
+    def as_config(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.temperature is not None:
+            out["temperature"] = self.temperature
+        if self.max_tokens is not None:
+            out["max_tokens"] = self.max_tokens
+        if self.stop_seqs:
+            out["stop_seqs"] = list(self.stop_seqs)
+        return out
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The protocol a task claims: the source, and each difference from it with its reason."""
+
+    source: str
+    differences: tuple[str, ...] = ()
+
+
+RUN_PARAMS = ("episodes", "seed", "cache")
+"""Parameters every task has that say how much to run, not what is measured."""
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    name: str
+    family: str
+    version: str
+    summary: str
+    protocol: Protocol
+    params: tuple[Param, ...]
+    make_game: Callable[[dict[str, Any]], Game[Any]]
+    adapter: Adapter
+    episode_metrics: EpisodeMetrics
+    aggregate: Aggregate
+    metrics: tuple[Metric, ...]
+    headline: str
+    generation: Generation = Generation()
+    presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Named parameter overrides: `quick` (make run), `smoke` (CI, a few minutes on a local
+    model), `cpu` (a 1.5B model on 2 cores in about an hour over the suite)."""
+    expand: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
+    """Task parameters -> one Game parameter set per variant (default: the parameters less
+    the run parameters, one variant)."""
+
+    def __post_init__(self) -> None:
+        names = [m.name for m in self.metrics]
+        if len(set(names)) != len(names):
+            raise ValueError(f"task {self.name}: a metric is declared twice")
+        if self.headline not in names:
+            raise ValueError(f"task {self.name}: headline {self.headline!r} is not a metric")
+        if self.metric(self.headline).direction == "neutral":
+            raise ValueError(f"task {self.name}: the headline must have a direction")
+        for preset in self.presets.values():
+            for key in preset:
+                self.param(key)
+
+    def metric(self, name: str) -> Metric:
+        for m in self.metrics:
+            if m.name == name:
+                return m
+        raise KeyError(name)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise UserError(
+            f"task {self.name} has no parameter {name!r}; its parameters: "
+            f"{', '.join(p.name for p in self.params)}")
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def resolve(self, overrides: Mapping[str, Any] | None = None,
+                preset: str | None = None) -> dict[str, Any]:
+        """Every parameter's value after the preset and the user's overrides, type-checked."""
+        values = self.defaults()
+        if preset is not None:
+            if preset not in self.presets:
+                raise UserError(f"task {self.name} has no preset {preset!r}; its presets: "
+                                f"{', '.join(sorted(self.presets)) or 'none'}")
+            values.update(self.presets[preset])
+        for key, raw in (overrides or {}).items():
+            values[key] = self.param(key).coerce(raw)
+        return {p.name: p.coerce(values[p.name]) for p in self.params}
+
+    def variants(self, resolved: Mapping[str, Any]) -> list[dict[str, Any]]:
+        game_params = {k: v for k, v in resolved.items() if k not in RUN_PARAMS}
+        return self.expand(game_params) if self.expand else [game_params]
+
+
+def protocol_digest(task: str, version: str, params: Mapping[str, Any],
+                    generation: Mapping[str, Any], roles: Mapping[str, str]) -> str:
+    """A short, stable id of what was measured: rows with different digests never share a
+    rank. The seed and episode count are left out (they say how much was run, not what)."""
+    measured = {k: v for k, v in params.items() if k not in RUN_PARAMS}
+    blob = json.dumps({"task": task, "version": version, "params": measured,
+                       "generation": generation, "roles": roles},
+                      sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
