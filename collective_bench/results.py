@@ -17,6 +17,7 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, read_eval_log
 
 from collective_bench.errors import UserError
 from collective_bench.results_schema import ResultRow
+from collective_bench.spec import protocol_digest
 
 AggregateFor = Callable[[str], Callable[[Sequence[Mapping[str, float]]], Mapping[str, Any]]]
 """task name -> aggregate(per-episode value dicts) -> {metric: Estimate}."""
@@ -63,6 +64,29 @@ def _episode_values(log_path: Path) -> tuple[list[dict[str, float]], int, int]:
     return episodes, invalid, asked
 
 
+GENERATION_FIELDS = ("temperature", "max_tokens", "top_p", "stop_seqs", "seed")
+
+
+def run_generation(task_generation: Mapping[str, Any], config: Any) -> dict[str, Any]:
+    """The generation settings a run used: the task's, then the user's overrides."""
+    out = {k: v for k, v in task_generation.items() if v is not None}
+    for name in GENERATION_FIELDS:
+        value = getattr(config, name, None)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def focal_share(params: Mapping[str, Any]) -> float | None:
+    """Share of the population the focal model played (1.0 when it played alone)."""
+    n_agents, n_focal = params.get("n_agents"), params.get("n_focal")
+    if n_focal is None:
+        return 1.0
+    if not n_agents:
+        return None
+    return min(1.0, int(n_focal) / int(n_agents))
+
+
 def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> list[ResultRow]:
     """The schema rows of one log (empty for a log that did not finish successfully)."""
     try:
@@ -84,6 +108,10 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
         for role, config in (spec.model_roles or {}).items()
     }
     task_args = spec.task_args or {}
+    meta = spec.metadata or {}
+    params = dict(meta.get("params") or task_args)
+    generation = run_generation(meta.get("task_generation") or {},
+                                header.plan.config if header.plan else None)
     common: dict[str, Any] = dict(
         model=spec.model,
         model_roles=roles,
@@ -102,6 +130,12 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
         log=(log_path.relative_to(root).as_posix() if log_path.is_relative_to(root)
              else str(log_path)),
         log_sha256=_sha256(log_path),
+        params=params,
+        generation=generation,
+        preset=meta.get("preset"),
+        focal_share=focal_share(params),
+        protocol=protocol_digest(spec.task.split("/")[-1], str(spec.task_version), params,
+                                 generation, roles),
     )
     rows = []
     for metric, est in sorted(aggregate(episodes).items()):

@@ -28,6 +28,15 @@ git_commit          commit of the repository the run came from, ``null`` if not 
 created             when the eval started (ISO 8601, from the log)
 log                 the log file, relative to the results directory read
 log_sha256          SHA-256 of the log file's bytes
+params              every task parameter as resolved (defaults, then the preset, then ``-T``)
+generation          generation settings as run: the task's protocol values, then the user's
+                    overrides (temperature, max_tokens, top_p, stop_seqs, seed)
+preset              the preset the run used (``quick``, ``smoke``, ``cpu``), ``null`` if none
+focal_share         share of the population played by the focal model (1.0 when it played
+                    alone); below 1 the score is the focal agents' population's, not the
+                    model's alone, and the leaderboard says so
+protocol            a digest of task, version, measured parameters, generation and roles:
+                    rows with different protocols are never ranked or compared together
 ==================  =======================================================================
 """
 
@@ -36,7 +45,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,11 @@ class ResultRow:
     log: str
     log_sha256: str
     model_roles: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    generation: dict[str, Any] = field(default_factory=dict)
+    preset: str | None = None
+    focal_share: float | None = None
+    protocol: str = ""
     schema_version: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,9 +84,14 @@ class ResultRow:
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ResultRow))
 
+OPTIONAL = ("model_roles", "schema_version", "params", "generation", "preset", "focal_share",
+            "protocol")
+"""Fields a row written by an older schema version may lack."""
+
+
 def row_from_dict(data: dict[str, Any]) -> ResultRow:
     """Rebuild a row from JSON; raises ValueError naming the first missing or unknown field."""
-    missing = [c for c in COLUMNS if c not in data and c not in ("model_roles", "schema_version")]
+    missing = [c for c in COLUMNS if c not in data and c not in OPTIONAL]
     if missing:
         raise ValueError(f"missing field {missing[0]!r}")
     unknown = [k for k in data if k not in COLUMNS]

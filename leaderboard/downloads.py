@@ -66,11 +66,12 @@ def to_parquet(records: Sequence[Mapping[str, Any]]) -> bytes | None:
 
     names = [*COLUMNS, *EXTRA]
     columns: dict[str, list[Any]] = {n: [r[n] for r in records] for n in names}
-    columns["model_roles"] = [json.dumps(r, sort_keys=True) for r in columns["model_roles"]]
+    for name in ("model_roles", "params", "generation"):  # nested: JSON text in one column
+        columns[name] = [json.dumps(r, sort_keys=True) for r in columns[name]]
     types = {"value": pa.float64(), "ci_low": pa.float64(), "ci_high": pa.float64(),
              "invalid_rate": pa.float64(), "cost_usd": pa.float64(), "seed": pa.int64(),
              "n_episodes": pa.int64(), "episodes": pa.int64(), "input_tokens": pa.int64(),
-             "output_tokens": pa.int64(), "latest": pa.bool_()}
+             "output_tokens": pa.int64(), "latest": pa.bool_(), "focal_share": pa.float64()}
     schema = pa.schema([(n, types.get(n, pa.string())) for n in names])
     arrow = pa.table(columns, schema=schema)
     sink = io.BytesIO()
