@@ -12,13 +12,19 @@ from inspect_ai.model import modelapi
 
 @modelapi(name="reference")
 def reference() -> Any:
+    from collective_bench.offline import offline_defaults
     from collective_bench.reference.provider import ReferenceAPI
+
+    offline_defaults()
 
     return ReferenceAPI
 
 
 @modelapi(name="litellm")
 def litellm() -> Any:
+    from collective_bench.offline import offline_defaults
     from collective_bench.providers.litellm_api import LiteLLMAPI
+
+    offline_defaults()
 
     return LiteLLMAPI

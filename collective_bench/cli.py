@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from collective_bench.errors import UserError
+from collective_bench.offline import offline_defaults
 
 DEFAULT_RESULTS = "results"
 DEFAULT_LOG_DIR = "results/local"
@@ -222,6 +223,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    offline_defaults()
     try:
         args = parser().parse_args(argv)
         code: int = args.func(args)

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import collective_bench  # noqa: F401 - offline defaults before `datasets` loads
 from collective_bench.errors import UserError
+from collective_bench.offline import offline_defaults
 from collective_bench.seeds import rng_for
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -62,6 +62,7 @@ def load_bank() -> tuple[Topic, ...]:
             f"{path} does not match {MANIFEST} (sha256 {digest}); bump the bank version and "
             "record the new hash there (see data/README.md)"
         )
+    offline_defaults()
     import datasets
 
     rows = datasets.load_dataset("json", data_files=str(path), split="train")

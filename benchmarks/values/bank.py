@@ -1,7 +1,7 @@
 """The family's authored, versioned data: questionnaire, personas, dilemmas, objective questions.
 
-Loaded with `datasets` from the JSONL files in ``data/`` (offline: importing ``collective_bench``
-sets the Hugging Face offline variables), validated once and cached, so a typo in a data file
+Loaded with `datasets` from the JSONL files in ``data/`` (offline: `offline_defaults()` sets the
+Hugging Face offline variables first), validated once and cached, so a typo in a data file
 fails loudly at import of the first task rather than as a strange score. Any change to a data
 file can move a score: bump ``DATA_VERSION`` and the task versions with it.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import collective_bench  # noqa: F401 - offline defaults before datasets loads
+from collective_bench.offline import offline_defaults
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_VERSION = "1.0.0"
@@ -65,6 +65,7 @@ class Question:
 
 
 def _rows(name: str) -> list[dict[str, Any]]:
+    offline_defaults()
     import datasets
 
     datasets.disable_progress_bars()

@@ -36,6 +36,10 @@ NO_OBSERVATION = "I cannot see the game, so I cannot play."
 def _encoding() -> Any:
     import tiktoken
 
+    from collective_bench.offline import offline_defaults
+
+    offline_defaults()  # tiktoken reads the encodings litellm ships
+
     return tiktoken.get_encoding("o200k_base")
 
 

@@ -68,3 +68,16 @@ def test_protocol_digest_ignores_how_much_was_run_but_not_what() -> None:
     assert digest != protocol_digest("t", "1.0.0", base, {"temperature": 0.5},
                                      {"background": "reference/textbook"})
     assert digest != protocol_digest("t", "1.1.0", base, {"temperature": 0.5}, {})
+
+
+def test_importing_the_package_sets_no_environment_variable() -> None:
+    import subprocess
+    import sys
+
+    code = ("import os; before = dict(os.environ); import collective_bench, "
+            "collective_bench.spec, collective_bench.registry; "
+            "print(sorted(set(os.environ.items()) ^ set(before.items())))")
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    assert out == "[]"
