@@ -193,6 +193,9 @@ class TaskSpec:
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Named parameter overrides: `quick` (make run), `smoke` (CI, a few minutes on a local
     model), `cpu` (a 1.5B model on 2 cores in about an hour over the suite)."""
+    reference_order: tuple[str, ...] = ()
+    """Reference policies from best to worst on the headline, as the README says; the
+    every-task test plays them at the smoke preset and checks the order."""
     expand: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
     """Task parameters -> one Game parameter set per variant (default: the parameters less
     the run parameters, one variant)."""
