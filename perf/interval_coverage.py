@@ -29,6 +29,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,7 @@ Method = Callable[[np.ndarray], Interval]
 
 
 def old(x: np.ndarray) -> Interval:
-    est = mean_ci(x)
+    est = mean_ci(list(x))
     return est.ci_low, est.ci_high
 
 
@@ -149,7 +150,7 @@ def episode_counts() -> None:
     print("\nepisodes for a binary headline's 95% interval within +/- 0.15 of the estimate")
     print(f"{'p':>6}{'wilson-cc (new)':>20}{'wilson':>10}{'expected, cc':>16}")
     for p in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0):
-        found = [_first_n_within(lambda n, p=p: _half(p, n, method))
+        found = [_first_n_within(partial(_half, p, method=method))
                  for method in ("cc", "wilson", "expected")]
         print(f"{p:>6}{found[0]:>20}{found[1]:>10}{found[2]:>16}")
 

@@ -10,18 +10,19 @@ every kind of data at the 3-16 episodes a run has (perf/interval_coverage.py mea
   (p=0.9, n=5 for Wilson) and 0.92 (p=0.5, n=16 for both); the corrected interval stays at or
   above 0.95 for every p at n = 3..16, for a width about 10% larger.
 - ``"bounded"`` (a continuous value in known bounds, e.g. a [0, 1] share): the same score
-  interval applied to the mean rescaled to [0, 1]. A value in [0, 1] with mean mu has variance at
-  most mu(1 - mu) (Bhatia-Davis), reached only by a 0/1 variable, so the interval built for that
-  variance holds for any distribution in the bounds, including the common one where most
-  episodes sit exactly on a bound; a t interval there covers 0.41 at n = 5 (all episodes at 1
-  look like zero spread). It never has zero width and never leaves the bounds; the price is
-  width when the episodes really are concentrated (see perf/README.md).
+  interval applied to the mean rescaled to [0, 1]. A value in [0, 1] with mean mu has variance
+  at most mu(1 - mu) (Bhatia-Davis), reached only by a 0/1 variable, so the interval built for
+  that variance is conservative for any distribution in the bounds (the benchmark finds >=
+  0.99), including the common one where most episodes sit exactly on a bound, where a t
+  interval covers 0.41 at n = 5 (five episodes at 1 look like no spread at all). It never has
+  zero width and never leaves the bounds; the price is width when the episodes really are
+  concentrated (see perf/README.md).
 - ``"real"`` (unbounded or skewed continuous values): Student t (scipy.stats.t quantile times
-  the standard error), exact for normal data. Without bounds no method can guarantee coverage for the
-  mean of a skewed distribution at a fixed n (Bahadur & Savage 1956); the benchmark reports
-  what t achieves on lognormal data. With no spread (n = 1, or all values equal) there is no
-  estimate of the spread at all, so the interval is undefined (NaN, shown without a CI and
-  never ranked as distinguishable) rather than a zero-width claim.
+  the standard error), exact for normal data. Without bounds no method can guarantee coverage
+  for the mean of a skewed distribution at a fixed n (Bahadur & Savage 1956); the benchmark
+  reports what t achieves on lognormal data (below target). With no spread (n = 1, or all
+  values equal) there is no estimate of the spread at all, so the interval is undefined (NaN:
+  shown without a CI, never distinguishable from anything) rather than a zero-width claim.
 
 NaN values (a quantity undefined in an episode, e.g. time to consensus when there was none) are
 dropped, and the episode count reported is the count actually used.
@@ -211,7 +212,7 @@ def _real(data: np.ndarray, bounds: tuple[float, float] | None, confidence: floa
 
 
 def estimate(
-    values: Sequence[float],
+    values: Sequence[float] | np.ndarray,
     kind: str,
     bounds: tuple[float, float] | None = None,
     *,
