@@ -19,7 +19,8 @@ Then the episode counts at which a binary headline's interval is at most +/- 0.1
 
 Run from the repository root: `.venv/bin/python perf/interval_coverage.py [--reps N]`
 (default 2,000 replications per cell, seeded; the Monte Carlo standard error of a coverage near
-0.95 is then 0.005). About 3 minutes on one core.
+0.95 is then 0.005). About 10 CPU-minutes, most of it the old bootstrap; `--episodes-only`
+prints just the last table.
 """
 
 from __future__ import annotations
@@ -146,18 +147,21 @@ def simulate(title: str, methods: dict[str, Method],
 
 
 def episode_counts() -> None:
-    """Smallest n whose 95% interval reaches at most 0.15 either side of the observed share."""
-    print("\nepisodes for a binary headline's 95% interval within +/- 0.15 of the estimate")
-    print(f"{'p':>6}{'wilson-cc (new)':>20}{'wilson':>10}{'expected, cc':>16}")
+    """Smallest n whose 95% interval reaches at most 0.15 from the observed share."""
+    print("\nepisodes for a binary headline's 95% interval to reach at most 0.15 from the "
+          "estimate\n(k = round(n p) successes; 'either side': the longer side <= 0.15; "
+          "'total': width <= 0.30;\n'expected': the longer side averaged over the count's "
+          "binomial distribution at p)")
+    columns = (("cc", "wilson-cc either side"), ("total", "wilson-cc total"),
+               ("expected", "wilson-cc expected"), ("wilson", "wilson either side"))
+    print(f"{'p':>6}" + "".join(f"{label:>24}" for _, label in columns))
     for p in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0):
-        found = [_first_n_within(partial(_half, p, method=method))
-                 for method in ("cc", "wilson", "expected")]
-        print(f"{p:>6}{found[0]:>20}{found[1]:>10}{found[2]:>16}")
+        found = [_first_n_within(partial(_half, p, method=method)) for method, _ in columns]
+        print(f"{p:>6}" + "".join(f"{n:>24}" for n in found))
 
 
 def _half(p: float, n: int, method: str) -> float:
-    """Half-width (larger side) of the interval at the count nearest n p, or its mean over the
-    count's binomial distribution ("expected")."""
+    """The interval's reach from the share at the count nearest n p (see `episode_counts`)."""
     k = round(n * p)
     if method == "wilson":
         ci = stats.binomtest(k, n).proportion_ci(method="wilson")
@@ -168,7 +172,7 @@ def _half(p: float, n: int, method: str) -> float:
                   for j in range(n + 1) for lo, hi in [score_interval(j / n, n)]]
         return float(np.dot(pmf, halves))
     lo, hi = score_interval(k / n, n)
-    return max(hi - k / n, k / n - lo)
+    return (hi - lo) / 2 if method == "total" else max(hi - k / n, k / n - lo)
 
 
 def _first_n_within(half: Callable[[int], float], limit: int = 300) -> int:
@@ -184,7 +188,13 @@ def _first_n_within(half: Callable[[int], float], limit: int = 300) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=2000, help="simulated samples per cell")
-    reps = parser.parse_args().reps
+    parser.add_argument("--episodes-only", action="store_true",
+                        help="print only the episode-count table (seconds)")
+    args = parser.parse_args()
+    if args.episodes_only:
+        episode_counts()
+        return
+    reps = args.reps
     start = time.perf_counter()
     print("coverage of nominal 95% intervals (cover = share containing the true mean, "
           "width = mean width, zero = share of zero-width intervals;\n"
