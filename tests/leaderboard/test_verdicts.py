@@ -17,6 +17,9 @@ from leaderboard.stats import (
     risk_status,
     verdict,
 )
+from leaderboard.view import score_cell
+
+from .samples import RowFactory
 
 
 def test_a_float_noise_difference_is_a_tie_not_a_verdict() -> None:
@@ -95,3 +98,11 @@ def test_schema_never_ranks_or_risks_a_pvalue() -> None:
 def test_risk_status(score: Interval, op: str, expected: str) -> None:
     assert risk_status(score, op, 0.5) == expected
     assert expected in RISK_ORDER
+
+
+def test_a_pvalue_cell_shows_p_without_an_interval(make_row: RowFactory) -> None:
+    pvalue = score_cell(make_row(metric="collective_bias_pvalue", value=0.031,
+                                 ci_low=0.031, ci_high=0.031))
+    assert pvalue.text == "p = 0.03" and "[" not in pvalue.text and "CI" not in pvalue.title
+    metric = score_cell(make_row(metric="collective_bias", value=0.6, ci_low=0.5, ci_high=0.7))
+    assert metric.text == "0.60 [0.50, 0.70]"
