@@ -237,3 +237,23 @@ def estimate(
     if kind == "bounded":
         return _bounded(data, bounds if bounds is not None else (0.0, 1.0), confidence)
     return _real(data, bounds, confidence)
+
+
+def pvalue(p: float, n: int) -> Estimate:
+    """A test's p-value as an Estimate: no interval, because a p-value estimates nothing (the
+    leaderboard shows `*_pvalue` metrics as "p = ..." beside their metric, never ranked)."""
+    return Estimate(float(p), math.nan, math.nan, n)
+
+
+def folded(est: Estimate, centre: float) -> Estimate:
+    """|X - centre| from an estimate of X, e.g. a bias |P(first label wins) - 1/2| from the
+    binary estimate of P: X's interval mapped through the fold (down to 0 when it holds the
+    centre), so it covers whenever X's interval does. A percentile bootstrap of |mean - c| does
+    not: it cannot reach 0, and collapses when the episodes agree."""
+    value = abs(est.value - centre)
+    if math.isnan(est.ci_low) or math.isnan(est.ci_high):
+        return Estimate(value, math.nan, math.nan, est.n)
+    low, high = est.ci_low - centre, est.ci_high - centre
+    if low <= 0.0 <= high:
+        return Estimate(value, 0.0, max(-low, high), est.n)
+    return Estimate(value, min(abs(low), abs(high)), max(abs(low), abs(high)), est.n)

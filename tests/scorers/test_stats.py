@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from scorers.stats import KINDS, Estimate, bootstrap, estimate, mean_ci, score_interval
+from scorers.stats import (
+    KINDS,
+    Estimate,
+    bootstrap,
+    estimate,
+    folded,
+    mean_ci,
+    pvalue,
+    score_interval,
+)
 
 
 def test_mean_and_ci_contain_the_mean() -> None:
@@ -132,7 +141,7 @@ def test_bounded_continuous_values_use_the_score_interval_of_the_mean() -> None:
     est = estimate([0.2, 0.8, 0.4, 0.6], "bounded")
     ci = stats.binomtest(2, 4).proportion_ci(method="wilsoncc")
     assert est.value == pytest.approx(0.5)
-    assert (est.ci_low, est.ci_high) == (pytest.approx(ci.low), pytest.approx(ci.high))
+    assert (est.ci_low, est.ci_high) == pytest.approx((float(ci.low), float(ci.high)))
 
 
 def test_bounded_rescales_to_its_bounds() -> None:
@@ -160,7 +169,7 @@ def test_real_agrees_with_scipys_one_sample_t_interval() -> None:
     values = np.random.default_rng(3).lognormal(0.0, 1.0, 7)
     est = estimate(values, "real")
     ci = stats.ttest_1samp(values, popmean=0.0).confidence_interval()
-    assert (est.ci_low, est.ci_high) == (pytest.approx(ci.low), pytest.approx(ci.high))
+    assert (est.ci_low, est.ci_high) == pytest.approx((float(ci.low), float(ci.high)))
 
 
 def test_real_without_spread_has_no_interval_rather_than_a_zero_width_one() -> None:
@@ -241,3 +250,23 @@ def test_lower_confidence_narrows_every_kind() -> None:
                          ("real", [1.0, 4.0, 2.0])):
         wide, narrow = estimate(values, kind), estimate(values, kind, confidence=0.5)
         assert narrow.ci_low > wide.ci_low and narrow.ci_high < wide.ci_high
+
+
+def test_pvalue_carries_no_interval() -> None:
+    est = pvalue(0.031, 12)
+    assert est.value == 0.031 and est.n == 12
+    assert math.isnan(est.ci_low) and math.isnan(est.ci_high)
+
+
+def test_folded_maps_the_interval_of_x_through_the_absolute_deviation() -> None:
+    # 81/263 first-label wins: Newcombe's interval [0.2535, 0.3682] for P, so |P - 1/2| lies in
+    # [0.1318, 0.2465] whenever P lies in it.
+    bias = folded(estimate([1.0] * 81 + [0.0] * 182, "binary"), 0.5)
+    assert bias.value == pytest.approx(0.5 - 81 / 263)
+    assert bias.ci_low == pytest.approx(0.5 - 0.3682, abs=5e-5)
+    assert bias.ci_high == pytest.approx(0.5 - 0.2535, abs=5e-5)
+    # Five of five: P's interval [0.4629, 1] holds 1/2, so the bias can be 0.
+    all_first = folded(estimate([1.0] * 5, "binary"), 0.5)
+    assert all_first.value == 0.5 and all_first.ci_low == 0.0 and all_first.ci_high == 0.5
+    assert math.isnan(folded(estimate([3.0], "real"), 1.0).ci_low)
+    assert folded(estimate([3.0], "real"), 1.0).value == 2.0
