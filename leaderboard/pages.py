@@ -11,6 +11,7 @@ from leaderboard.overview import model_href, run_anchor, task_href
 from leaderboard.plots import Point
 from leaderboard.releases import Release, Run, release_order
 from leaderboard.schema import MetricInfo, RiskRule, Schema, TaskInfo
+from leaderboard.stats import RISK_ORDER, Interval, risk_status
 from leaderboard.view import (
     Cell,
     Field,
@@ -131,7 +132,7 @@ class ModelRun:
 @dataclass(frozen=True)
 class RiskResult:
     rule: RiskRule
-    status: str  # "not measured", "clear", "possible", "confident"
+    status: str  # one of leaderboard.stats.RISK_ORDER
     evidence: str
 
 
@@ -148,17 +149,13 @@ class ModelPage:
 
 def assess(rule: RiskRule, runs: Sequence[Run]) -> RiskResult:
     """The worst status over the model's runs that report the rule's metric in its family."""
-    order = ("not measured", "clear", "possible", "confident")
     status, evidence = "not measured", "no run reports this metric yet"
     for run in runs:
         row = run.metric(rule.metric)
         if row is None or row.value is None or row.family != rule.family:
             continue
-        bound = row.ci_high if rule.op == "<" else row.ci_low
-        found = "clear"
-        if rule.crosses(row.value):
-            found = "confident" if bound is not None and rule.crosses(bound) else "possible"
-        if order.index(found) > order.index(status) or status == "not measured":
+        found = risk_status(Interval(row.value, row.ci_low, row.ci_high), rule.op, rule.threshold)
+        if RISK_ORDER.index(found) > RISK_ORDER.index(status) or status == "not measured":
             status = found
             evidence = (f"{run.task} ({run.release.name}): "
                         f"{score_text(row.value, row.ci_low, row.ci_high)}")

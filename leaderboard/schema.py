@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import yaml
 
 from collective_bench.errors import UserError
 from collective_bench.results_schema import ResultRow
+from leaderboard.stats import is_pvalue
 
 SCHEMA_FILE = Path(__file__).parent / "schema.yaml"
 DIRECTIONS = ("higher", "lower", "neutral")
@@ -70,7 +71,11 @@ class Schema:
     risks: tuple[RiskRule, ...] = field(default_factory=tuple)
 
     def metric(self, name: str) -> MetricInfo:
-        return self.metrics.get(name) or MetricInfo(name, name, known=False)
+        """A `*_pvalue` metric is a test's p-value: never ranked, whatever the file says."""
+        info = self.metrics.get(name) or MetricInfo(name, name, known=False)
+        if is_pvalue(name):
+            return replace(info, direction="neutral", kind="rate")
+        return info
 
     def family_display(self, name: str) -> str:
         return self.families[name][0] if name in self.families else name
@@ -107,6 +112,8 @@ def parse_schema(data: Any, where: str = str(SCHEMA_FILE)) -> Schema:
         _need(info.direction in DIRECTIONS, f"metric {name!r}", f"direction must be one of "
               f"{', '.join(DIRECTIONS)}")
         _need(info.kind in KINDS, f"metric {name!r}", f"kind must be one of {', '.join(KINDS)}")
+        _need(not is_pvalue(info.name) or info.direction == "neutral", f"metric {name!r}",
+              "a p-value is not a score: its direction must be neutral")
         metrics[str(name)] = info
     risks = []
     raw_risks = top.get("risks", [])
@@ -117,6 +124,8 @@ def parse_schema(data: Any, where: str = str(SCHEMA_FILE)) -> Schema:
                    if k not in spec]
         _need(not missing, f"risk {number}", f"missing {missing[:1]}")
         _need(spec["op"] in OPS, f"risk {spec['id']!r}", "op must be '<' or '>'")
+        _need(not is_pvalue(str(spec["metric"])), f"risk {spec['id']!r}",
+              "a risk threshold on a p-value is not a measure of risk; name the metric")
         threshold = spec["threshold"]
         _need(isinstance(threshold, int | float) and not isinstance(threshold, bool)
               and math.isfinite(threshold), f"risk {spec['id']!r}", "threshold must be a number")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from collective_bench.results_schema import ResultRow
 from leaderboard.releases import Release
+from leaderboard.stats import is_pvalue
 
 DASH = "\u2014"
 REFERENCE_PREFIX = "reference/"
@@ -94,6 +95,9 @@ def score_cell(row: ResultRow | None, rank: str = "") -> Cell:
     count = f"n = {row.n_episodes} of {row.episodes} episodes"
     if row.value is None:
         return Cell(DASH, "", f"undefined: no episode defines it ({count})")
+    if is_pvalue(row.metric):  # a test's outcome, not an estimate: no interval (stats.py)
+        return Cell(f"p = {fmt_number(row.value)}", sort_value(row.value),
+                    f"p-value {row.value!r}; {count}", rank)
     title = f"{row.value!r}; {count}"
     if row.ci_low is not None and row.ci_high is not None:
         title = f"{row.value!r}, 95% CI [{row.ci_low!r}, {row.ci_high!r}]; {count}"

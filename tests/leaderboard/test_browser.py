@@ -274,3 +274,37 @@ def test_compare_matches_the_python_difference(reader: Reader) -> None:
     shown = float(row.locator("td").nth(3).get_attribute("data-value") or "nan")
     assert math.isclose(shown, expected.value)
     reader.problems.assert_none()
+
+
+VERDICT_CASES = [  # (A, B, direction, metric): every branch of leaderboard.stats.verdict
+    ((0.9, 0.85, 0.95), (0.7, 0.6, 0.8), "higher", "consensus"),
+    ((0.9, 0.85, 0.95), (0.7, 0.6, 0.8), "lower", "consensus"),
+    ((0.7, 0.62, 0.78), (0.55, 0.47, 0.63), "higher", "consensus"),  # overlap: tie
+    ((0.6 + 1e-16,) * 3, (0.6, 0.6, 0.6), "higher", "consensus"),  # float noise: tie
+    ((1.0, 1.0, 1.0), (0.2, 0.1, 0.3), "higher", "consensus"),  # zero width: tie
+    ((0.8, 0.3 + 0.4 + 1e-15, 0.9), (0.5, 0.4, 0.7), "higher", "consensus"),  # touching: tie
+    ((0.9, 0.85, 0.95), (0.7, 0.6, 0.8), "neutral", "polarization"),
+    ((0.9, None, None), (0.1, 0.0, 0.2), "higher", "consensus"),
+    ((None, None, None), (0.1, 0.0, 0.2), "higher", "consensus"),
+    ((0.01, 0.01, 0.01), (0.6, 0.6, 0.6), "neutral", "collective_bias_pvalue"),
+]
+
+
+def test_compare_js_verdicts_match_python(reader: Reader) -> None:
+    from leaderboard.stats import verdict
+
+    source = (Path(__file__).parents[2] / "leaderboard" / "templates" / "compare.js").read_text()
+    logic = source[source.index("  var TOLERANCE"):source.index("  function cell(")]
+    page = reader.open("compare.html")
+    js = page.evaluate(
+        "(cases) => { var Z = 1.959963984540054;\n" + logic + """
+        return cases.map(function (c) {
+          var a = ["t", c[3], "", "1"].concat(c[0], [c[2]]);
+          var b = ["t", c[3], "", "1"].concat(c[1], [c[2]]);
+          return verdict(isPvalue(a) ? null : difference(a, b), c[2], isPvalue(a));
+        }); }""", [[list(a), list(b), d, m] for a, b, d, m in VERDICT_CASES])
+    python = [verdict(Interval(*a), Interval(*b), d, m) for a, b, d, m in VERDICT_CASES]
+    assert js == python
+    assert set(python) == {"A better", "B better", "tie", "A higher", "not comparable",
+                           "p-value (not compared)"}
+    reader.problems.assert_none()
