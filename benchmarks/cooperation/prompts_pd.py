@@ -23,8 +23,8 @@ GOAL = ("Your goal is to earn as many points as you can over all the rounds. You
         "of the form ANSWER: <option>.")
 YOU = "You are {you}. Round {round}. This round you are paired with {partner}."
 NO_PARTNER_HISTORY = "You have not played with {partner} before."
-PARTNER_TOTAL = ("Over all {n} rounds you have played with {partner}, they chose {a} {na} times "
-                 "and {b} {nb} times{bad}.")
+PARTNER_TOTAL = ("Over all {n} rounds you have played with {partner}, they chose {a} {na} and "
+                 "{b} {nb}{bad}.")
 PARTNER_HEADER = "Your last rounds with {partner} (oldest first):"
 PARTNER_LINE = "- round {round}: you chose {you}, they chose {partner}: you got {you_got}"
 RECENT_HEADER = "Your last rounds overall (oldest first):"
@@ -48,15 +48,19 @@ def system_prompt(observation: dict[str, Any]) -> str:
                       "", GOAL.format(window=obs["window"])])
 
 
+def _times(n: int) -> str:
+    return {0: "never", 1: "once"}.get(n, f"{n} times")
+
+
 def _partner_total(obs: dict[str, Any]) -> str:
     a, b = obs["options"]
     counts = obs["partner_total"]
     n = sum(counts.values())
     if not n:
         return NO_PARTNER_HISTORY.format(partner=obs["partner"])
-    bad = f" and gave no valid answer {counts['invalid']} times" if counts["invalid"] else ""
-    return PARTNER_TOTAL.format(n=n, partner=obs["partner"], a=a, na=counts[a], b=b,
-                                nb=counts[b], bad=bad)
+    bad = f", and gave no valid answer {_times(counts['invalid'])}" if counts["invalid"] else ""
+    return PARTNER_TOTAL.format(n=n, partner=obs["partner"], a=a, na=_times(counts[a]), b=b,
+                                nb=_times(counts[b]), bad=bad)
 
 
 def render_prompt(observation: dict[str, Any]) -> str:
