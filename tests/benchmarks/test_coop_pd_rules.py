@@ -92,8 +92,9 @@ def test_grim_trigger_never_forgets_a_defection_beyond_the_window():
     obs = game.observe(state, 0)
     assert obs["partner_total"] == {coop: 11, defect: 1, "invalid": 0}
     assert len(obs["with_partner"]) == 2  # the window forgot round 1, the count did not
-    assert f"Over all 12 rounds you have played with player 2, they chose {coop if coop == obs[
-        'options'][0] else defect}" in render_prompt(obs)
+    first = obs["options"][0]
+    assert f"Over all 12 rounds you have played with player 2, they chose {first}" in \
+        render_prompt(obs)
     assert f"{coop} 11 times" in render_prompt(obs) and f"{defect} once" in render_prompt(obs)
 
 
