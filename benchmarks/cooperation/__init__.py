@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from benchmarks.cooperation import policies as _policies
 from benchmarks.cooperation import tasks as _tasks
+from benchmarks.cooperation.pd import PARTNER_KINDS
 from benchmarks.registry import TaskEntry, register
 from collective_bench.policies import register_task_policies
 from scorers.cooperation import COMMONS_METRICS, aggregate_commons
 from scorers.cooperation_donor import DONOR_METRICS, aggregate_donor
-from scorers.cooperation_pd import PARTNERS_METRICS, PD_METRICS, aggregate_pd, aggregate_pd_partners
+from scorers.cooperation_pd import PD_METRICS, aggregate_pd, aggregate_pd_partners, partners_metrics
 from scorers.cooperation_pg import PG_METRICS, PUNISH_METRICS, aggregate_pg
 
 for _entry in _policies.ALL_POLICIES:
@@ -42,7 +43,7 @@ register(TaskEntry(
     build=_tasks.repeated_pd_partners, aggregate=aggregate_pd_partners,
     headline="reciprocity",
     summary="The PD against scripted tit-for-tat, grim, alternator and one-defection partners.",
-    metrics=PARTNERS_METRICS, suite_args={"episodes": 4},
+    metrics=partners_metrics(PARTNER_KINDS), suite_args={"episodes": 4},
 ))
 register(TaskEntry(
     name="public_goods", family="cooperation", version=_tasks.PG_VERSION,
