@@ -20,12 +20,17 @@ from collective_bench.offline import offline_defaults
 DEFAULT_RESULTS = "results"
 DEFAULT_LOG_DIR = "results/local"
 DEFAULT_SITE = "site"
+PRESETS = {
+    "quick": "the small per-task settings `make run` uses",
+    "smoke": "a few minutes end to end on a local model (CI)",
+    "cpu": "every task in about an hour for a 1.5B model on 2 CPU cores",
+}
 
 
 def _registry() -> Any:
-    import benchmarks  # noqa: F401 - registers every task
-    from benchmarks import registry
+    from collective_bench import registry
 
+    registry.load_benchmarks()
     return registry
 
 
@@ -37,21 +42,36 @@ def _csv_list(text: str, kind: type, flag: str) -> list[Any]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    registry = _registry()
-    entries = registry.all_tasks()
+    from collective_bench.docs import describe
+
+    specs = _registry().all_specs()
     if args.json:
-        print(json.dumps([
-            {"name": e.name, "family": e.family, "version": e.version, "summary": e.summary,
-             "parameters": e.parameters(), "metrics": list(e.metrics), "headline": e.headline}
-            for e in entries
-        ], indent=2))
+        print(json.dumps([describe(s) for s in specs], indent=2, default=str))
         return 0
-    for e in entries:
-        print(f"{e.name}  (v{e.version}, {e.family})  {e.summary}")
-        params = ", ".join(f"{k}={v}" for k, v in e.parameters().items())
+    for spec in specs:
+        print(f"{spec.name}  (v{spec.version}, {spec.family})  {spec.summary}")
+        print(f"    protocol:   {spec.protocol.source}")
+        params = ", ".join(f"{p.name}={p.default}" for p in spec.params)
         print(f"    parameters: {params}")
-        print(f"    metrics:    {', '.join(e.metrics)}  [headline: {e.headline}]")
+        if spec.presets:
+            print(f"    presets:    {', '.join(sorted(spec.presets))}")
+        ranked = [f"{m.name}{'+' if m.direction == 'higher' else '-' if m.direction == 'lower' else ''}"
+                  for m in spec.metrics]
+        print(f"    metrics:    {', '.join(ranked)}  [headline: {spec.headline}; "
+              "+ higher is better, - lower is better]")
     return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from collective_bench.docs import update_readmes
+
+    root = Path(__file__).resolve().parent / "benchmarks"
+    if not root.is_dir():  # a checkout with the families at the repository root
+        root = Path(__file__).resolve().parents[1] / "benchmarks"
+    stale = update_readmes(_registry().all_specs(), root, check=args.check)
+    for path in stale:
+        print(f"{'out of date' if args.check else 'rewrote'}: {path}")
+    return 1 if args.check and stale else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -59,7 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     registry = _registry()
     spec = SweepSpec(
-        tasks=args.task or [e.name for e in registry.all_tasks()],
+        tasks=args.task or [e.name for e in registry.all_specs()],
         models=args.model or list(DEFAULT_MODELS),
         model_roles={
             k: str(v) for k, v in parse_assignments(args.model_role, "--model-role").items()
@@ -90,7 +110,7 @@ def _rows(log_dir: str) -> list[Any]:
     from collective_bench.results import rows_from_dir
 
     registry = _registry()
-    return rows_from_dir(log_dir, lambda task: registry.get_task(task).aggregate)
+    return rows_from_dir(log_dir, lambda task: registry.get_spec(task).aggregate)
 
 
 def cmd_scores(args: argparse.Namespace) -> int:
@@ -165,6 +185,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_list)
 
+    s = sub.add_parser("docs", help="rewrite the family READMEs' tables from the declarations")
+    s.add_argument("--check", action="store_true", help="only report stale READMEs (exit 1)")
+    s.set_defaults(func=cmd_docs)
+
     s = sub.add_parser("run", help="run tasks x models (a resumable inspect eval set)")
     s.add_argument("--task", action="append", help="task name (repeatable; default: all)")
     s.add_argument("--model", action="append",
@@ -181,8 +205,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-M", action="append", default=[], metavar="KEY=VALUE",
                    help="model argument (keys: use -M api_key_env=VAR, never the key itself)")
     s.add_argument("--prices", help="price file (JSON/YAML) for models not in litellm's map")
-    s.add_argument("--preset", choices=["quick"],
-                   help="quick: the small per-task settings `make run` uses")
+    s.add_argument("--preset", choices=list(PRESETS),
+                   help="; ".join(f"{k}: {v}" for k, v in PRESETS.items()))
     s.add_argument("--display", choices=["full", "rich", "plain", "log", "none"], default=None)
     s.add_argument("--transcript", choices=["full", "compact"], default="full",
                    help="full: every call is an inspect event (default); compact: calls go "

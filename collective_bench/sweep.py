@@ -90,9 +90,12 @@ def check_model(
 
 
 def build_tasks(spec: SweepSpec, registry: Any) -> list[Task]:
-    """Task objects for the sweep, with -T parameters checked against each task's signature."""
-    entries = [registry.get_task(name) for name in spec.tasks]
-    known = set().union(*(entry.parameters() for entry in entries)) if entries else set()
+    """Task objects for the sweep: every -T parameter type- and range-checked against each
+    task's declaration, before any work."""
+    from collective_bench.task_builder import build_task
+
+    specs = [registry.get_spec(name) for name in spec.tasks]
+    known = {p.name for s in specs for p in s.params}
     for key in spec.task_args:
         if key not in known:
             raise UserError(
@@ -100,19 +103,13 @@ def build_tasks(spec: SweepSpec, registry: Any) -> list[Task]:
                 f"{', '.join(sorted(known))} (see 'cbench list')"
             )
     tasks = []
-    for entry in entries:
-        params = entry.parameters()
-        preset = dict(entry.suite_args) if spec.preset == "quick" else {}
-        args = {**preset, "seed": spec.seed, "cache": spec.cache}
+    for task_spec in specs:
+        names = {p.name for p in task_spec.params}
+        args: dict[str, Any] = {"seed": spec.seed, "cache": spec.cache}
         if spec.episodes is not None:
             args["episodes"] = spec.episodes
-        args.update({k: v for k, v in spec.task_args.items() if k in params})
-        try:
-            tasks.append(entry.build(**args))
-        except UserError:
-            raise
-        except (TypeError, ValueError) as error:
-            raise UserError(f"bad parameter for task {entry.name!r}: {one_line(error)}") from None
+        args.update({k: v for k, v in spec.task_args.items() if k in names})
+        tasks.append(build_task(task_spec, preset=spec.preset, **args))
     return tasks
 
 
