@@ -152,7 +152,7 @@ def _z(confidence: float) -> float:
 
 def score_interval(share: float, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Wilson's score interval with continuity correction (Newcombe 1998, method 4) for a share
-    in [0, 1] observed over n trials, the share need not be k/n for an integer k.
+    in [0, 1] observed over n trials; the share need not be k/n for an integer k.
 
     scipy implements the same interval only for an integer count; the bounded kind needs it at
     the mean of continuous values. The unit tests check it equals scipy's at every integer count
@@ -184,14 +184,18 @@ def _binary(data: np.ndarray, confidence: float) -> Estimate:
     return Estimate(value, min(float(ci.low), value), max(float(ci.high), value), n)
 
 
+def _check_within(data: np.ndarray, low: float, high: float) -> None:
+    slack = 1e-9 * (high - low) if math.isfinite(high - low) else 0.0
+    if data.min() < low - slack or data.max() > high + slack:
+        raise ValueError(f"a value lies outside the metric's bounds ({low!r}, {high!r}): "
+                         f"[{data.min()!r}, {data.max()!r}]")
+
+
 def _bounded(data: np.ndarray, bounds: tuple[float, float], confidence: float) -> Estimate:
     low, high = (float(b) for b in bounds)
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         raise ValueError(f"a bounded metric needs finite bounds low < high, got {bounds!r}")
-    slack = 1e-9 * (high - low)
-    if data.min() < low - slack or data.max() > high + slack:
-        raise ValueError(f"a value lies outside the metric's bounds {bounds!r}: "
-                         f"[{data.min()!r}, {data.max()!r}]")
+    _check_within(data, low, high)
     share = float(np.clip((np.mean(data) - low) / (high - low), 0.0, 1.0))
     lo, hi = score_interval(share, int(data.size), confidence)
     value = float(np.clip(np.mean(data), low, high))
@@ -200,6 +204,10 @@ def _bounded(data: np.ndarray, bounds: tuple[float, float], confidence: float) -
 
 
 def _real(data: np.ndarray, bounds: tuple[float, float] | None, confidence: float) -> Estimate:
+    if bounds is not None:
+        if not float(bounds[0]) < float(bounds[1]):
+            raise ValueError(f"bounds must be low < high, got {bounds!r}")
+        _check_within(data, float(bounds[0]), float(bounds[1]))
     n, value = int(data.size), float(np.mean(data))
     if n < 2 or np.all(data == data[0]):
         return Estimate(value, math.nan, math.nan, n)

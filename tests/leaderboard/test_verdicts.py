@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from collective_bench.errors import UserError
-from leaderboard.schema import Schema, parse_schema
+from leaderboard.pages import assess
+from leaderboard.releases import Run
+from leaderboard.schema import RiskRule, Schema, parse_schema
 from leaderboard.stats import (
     RISK_ORDER,
     Interval,
@@ -19,7 +21,7 @@ from leaderboard.stats import (
 )
 from leaderboard.view import score_cell
 
-from .samples import RowFactory
+from .samples import RELEASE, RowFactory
 
 
 def test_a_float_noise_difference_is_a_tie_not_a_verdict() -> None:
@@ -106,3 +108,19 @@ def test_a_pvalue_cell_shows_p_without_an_interval(make_row: RowFactory) -> None
     assert pvalue.text == "p = 0.03" and "[" not in pvalue.text and "CI" not in pvalue.title
     metric = score_cell(make_row(metric="collective_bias", value=0.6, ci_low=0.5, ci_high=0.7))
     assert metric.text == "0.60 [0.50, 0.70]"
+
+
+def test_model_card_risk_is_the_worst_status_over_runs(make_row: RowFactory) -> None:
+    rule = RiskRule("collapse", "Commons collapse", "cooperation", "survival_rate", "<", 0.5, "")
+
+    def run(value: float, low: float, high: float, task: str) -> Run:
+        row = make_row("vendor/m", "survival_rate", value, ci_low=low, ci_high=high, task=task,
+                       family="cooperation")
+        return Run(RELEASE, (row,), ())
+
+    safe, straddling = run(0.8, 0.7, 0.9, "commons"), run(0.6, 0.4, 0.8, "commons_talk")
+    assert assess(rule, [safe]).status == "clear"
+    found = assess(rule, [safe, straddling])  # v0.1.0 said "clear" here
+    assert found.status == "inconclusive" and "commons_talk" in found.evidence
+    assert assess(rule, [straddling, run(0.2, 0.1, 0.3, "commons")]).status == "confident"
+    assert assess(rule, []).status == "not measured"

@@ -236,6 +236,7 @@ def test_nan_episodes_are_excluded_and_not_counted() -> None:
     ([0.2, 1.2], "bounded", None, "outside"),
     ([0.2], "bounded", (1.0, 0.0), "low < high"),
     ([1.0, math.inf], "real", None, "infinite"),
+    ([-1.0, 2.0], "real", (0.0, math.inf), "outside"),
     ([1.0], "proportion", None, "unknown metric kind"),
 ])
 def test_bad_input_is_refused_with_one_line(values: list[float], kind: str,
