@@ -199,6 +199,9 @@ class TaskSpec:
     expand: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
     """Task parameters -> one Game parameter set per variant (default: the parameters less
     the run parameters, one variant)."""
+    per_episode: Callable[[dict[str, Any], int, int], list[dict[str, Any]]] | None = None
+    """(a variant's Game parameters, base seed, episodes) -> each episode's parameters, for
+    tasks whose episodes differ by more than their seed (e.g. one topic per episode)."""
 
     def __post_init__(self) -> None:
         names = [m.name for m in self.metrics]

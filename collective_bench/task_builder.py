@@ -124,8 +124,10 @@ def samples(spec: TaskSpec, resolved: Mapping[str, Any]) -> MemoryDataset:
     for v, params in enumerate(variants):
         base = seed if len(variants) == 1 else derive_seed("variant", seed, v)
         prefix = f"v{v}-" if len(variants) > 1 else ""
+        each = (spec.per_episode(params, base, episodes) if spec.per_episode
+                else [params] * episodes)
         out += [Sample(id=f"{prefix}ep{i:03d}", input=EPISODE_INPUT,
-                       metadata={"seed": ep_seed, "params": params})
+                       metadata={"seed": ep_seed, "params": each[i]})
                 for i, ep_seed in enumerate(episode_seeds(base, episodes))]
     return MemoryDataset(out)
 
