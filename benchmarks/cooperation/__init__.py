@@ -17,9 +17,9 @@ for _entry in _policies.ALL_POLICIES:
 
 # Quick-suite presets (`make run`): the whole family stays within 2,500 agent turns per
 # reference model. Turns per episode (at most): commons 5 x 12 = 60, commons_talk 60 harvest
-# turns + 11 discussions of 10 = 170, repeated_pd 8 x 10 = 80, repeated_pd_partners 4 x 10 = 40, public_goods (4 + 16) x 6 = 120
-# per episode pair, public_goods_punish 2 x 120 = 240, donor_game 6 + 3 + 3 strategies +
-# 6 x 5 x 3 donations = 102.
+# turns + 11 discussions of 10 = 170, repeated_pd 8 x 10 = 80, repeated_pd_partners 4 x 10 = 40,
+# public_goods (4 + 16) x 6 = 120 per episode pair, public_goods_punish 2 x 120 = 240,
+# donor_game 6 + 3 + 3 strategies + 6 x 5 x 3 donations = 102.
 register(TaskEntry(
     name="commons", family="cooperation", version=_tasks.COMMONS_VERSION,
     build=_tasks.commons, aggregate=aggregate_commons, headline="survival_rate",
