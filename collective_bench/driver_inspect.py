@@ -60,6 +60,13 @@ class Adapter:
     """Observation keys a human participant must not see (answer keys, digests, persona
     targets, item codes, other agents' private state). The reference policies may read them;
     the every-task prompt test asserts that none of their values reaches a prompt."""
+    system: Callable[[dict[str, Any]], str] | None = None
+    """When set, the system prompt rendered from the observation, replacing `system_prompt`:
+    a game's rules depend on its parameters yet are the same for every agent and round of an
+    episode, so they belong in the cacheable prefix."""
+
+    def system_text(self, observation: dict[str, Any]) -> str:
+        return self.system(observation) if self.system is not None else self.system_prompt
 
 
 class EpisodeRecord(StoreModel):
@@ -100,7 +107,7 @@ async def ask_agent(
 ) -> _Answer:
     """One agent's move: a call, up to `adapter.max_reasks` re-asks, the action or None."""
     messages: Messages = [
-        {"role": "system", "content": adapter.system_prompt},
+        {"role": "system", "content": adapter.system_text(observation)},
         {"role": "user", "content": adapter.render(observation), OBSERVATION_KEY: observation},
     ]
     unreadable: list[str] = []

@@ -9,6 +9,8 @@ survival rate q, total gain R, efficiency u = 1 - max(0, T*f(0) - R) / (T*f(0)) 
 group's sustainability threshold at the start (floor(capacity / 2): 600 over 12 months of a
 100-ton lake), equality e = 1 - Gini of the agents' gains, and over-usage o, the share of
 harvest requests above the sustainable share floor(floor(stock / 2) / n) of that month's stock.
+Both constants come from the Game (the summary's `max_sustainable_gain`, each harvest record's
+`sustainable_share`); nothing here restates a rule.
 """
 
 from __future__ import annotations
@@ -67,23 +69,18 @@ def normalized_welfare(mean_payoff: float, defect_payoff: float, coop_payoff: fl
     return (mean_payoff - defect_payoff) / (coop_payoff - defect_payoff)
 
 
-def sustainable_share(stock: int, n_agents: int) -> int:
-    """GovSim's per-agent threshold floor(floor(stock / 2) / n) (re-stated here: metric math
-    imports nothing from the benchmarks)."""
-    return (stock // 2) // n_agents
-
-
-def efficiency(total_gain: float, months: int, capacity: int) -> float:
-    """u = 1 - max(0, optimum - R) / optimum, optimum = months * floor(capacity / 2)."""
-    optimum = months * (capacity // 2)
+def efficiency(total_gain: float, optimum: float) -> float:
+    """u = 1 - max(0, optimum - R) / optimum; the optimum (months * floor(capacity / 2)) is the
+    Game's constant `max_sustainable_gain`, read from the episode summary."""
     return 1.0 - max(0.0, optimum - total_gain) / optimum
 
 
-def over_usage(harvest_steps: Sequence[Mapping[str, Any]], n_agents: int) -> float:
-    """Share of valid requests above that month's sustainable share (NaN with none valid)."""
+def over_usage(harvest_steps: Sequence[Mapping[str, Any]]) -> float:
+    """Share of valid requests above that month's sustainable share, which the Game writes into
+    each harvest record (NaN with no valid request)."""
     over = valid = 0
     for s in harvest_steps:
-        share = sustainable_share(int(s["stock"]), n_agents)
+        share = int(s["sustainable_share"])
         for r in s["request"]:
             if r >= 0:
                 valid += 1
@@ -108,9 +105,9 @@ def commons_episode_metrics(
         "survival_rate": float(not collapsed and len(harvests) >= months),
         "survival_time": float(len(harvests)),
         "total_gain": gain,
-        "efficiency": efficiency(gain, months, int(summary["capacity"])),
+        "efficiency": efficiency(gain, float(summary["max_sustainable_gain"])),
         "equality": 1.0 - g if not math.isnan(g) else math.nan,
-        "over_usage": over_usage(harvests, n),
+        "over_usage": over_usage(harvests),
         "invalid_rate": invalid_rate(asked, invalid),
         "final_stock": float(harvests[-1]["after"]) if harvests else math.nan,
     }

@@ -6,8 +6,15 @@ invalid move counts as not cooperating in the cooperation rate, and a partner's 
 read as a defection when conditioning (it pays like one).
 
 - cooperation rate: share of moves that cooperate.
-- reciprocity: P(C | the partner's last move towards me was C) - P(C | it was D), direct
-  reciprocity over repeated encounters (Nowak, Science 2006); NaN unless both occur.
+- reciprocity: share of moves (with a partner met before) that return the partner's last move
+  towards me, C after C and D after D: agreement with tit-for-tat's rule, the consistency
+  measure by which repeated-PD play is classified as reciprocal (Dal Bo & Frechette, AER 2011;
+  JEL 2018). Tit-for-tat 1, a coin 0.5; unconditional players score the share of their
+  partners' moves they happen to match, so always-cooperate and always-defect differ whenever
+  their partners' behaviour does (against the scripted partners: about 0.83 and 0.61).
+- conditional_cooperation: P(C | partner's last move C) - P(C | it was D) (Nowak, Science 2006;
+  Fischbacher et al.'s conditional cooperation); 0 for every unconditional player, NaN unless
+  both events occur.
 - forgiveness: P(C) in the round after a partner's single defection ended, i.e. when the
   partner's last moves towards me were (C or none), D, C. Tit-for-tat scores 1, grim trigger 0.
 - normalized welfare: (mean payoff per move - P) / (R - P): 0 all-defect, 1 all-cooperate,
@@ -27,11 +34,15 @@ from scorers.stats import Estimate
 
 C, D = 1, 0
 PD_METRICS = (
-    "cooperation_rate", "reciprocity", "forgiveness", "normalized_welfare", "payoff_per_round",
-    "cooperation_slope", "invalid_rate",
+    "cooperation_rate", "reciprocity", "conditional_cooperation", "forgiveness",
+    "normalized_welfare", "payoff_per_round", "cooperation_slope", "invalid_rate",
 )
-PARTNER_KINDS = ("tit_for_tat", "grim_trigger", "alternator", "one_defection")
-PARTNERS_METRICS = PD_METRICS + tuple(f"cooperation_vs_{k}" for k in PARTNER_KINDS)
+
+
+def partners_metrics(kinds: Sequence[str]) -> tuple[str, ...]:
+    """The partners variant's metrics: the PD metrics and one cooperation rate per scripted
+    kind (the kinds are the Game's; the summary of every episode names them)."""
+    return PD_METRICS + tuple(f"cooperation_vs_{k}" for k in kinds)
 
 
 def _cooperated(move: int) -> bool:
@@ -49,11 +60,12 @@ def pd_episode_metrics(
     moves: list[bool] = []
     after_c: list[bool] = []
     after_d: list[bool] = []
+    returned: list[bool] = []
     forgive: list[bool] = []
     per_round: list[float] = []
     own_pay: list[float] = []
     all_pay: list[float] = []
-    by_kind: dict[str, list[bool]] = {k: [] for k in PARTNER_KINDS}
+    by_kind: dict[str, list[bool]] = {k: [] for k in kinds.values()}
     for step in steps:
         act, pays = step["act"], step["pay"]
         this_round: list[bool] = []
@@ -68,6 +80,7 @@ def pd_episode_metrics(
                 history = seen.get((me, other), [])
                 if history:
                     (after_c if history[-1] == C else after_d).append(coop)
+                    returned.append(coop == (history[-1] == C))
                 if (len(history) >= 2 and history[-1] == C and history[-2] != C
                         and (len(history) < 3 or history[-3] == C)):
                     forgive.append(coop)
@@ -78,10 +91,10 @@ def pd_episode_metrics(
             seen.setdefault((b, a), []).append(act[a])
         moves += this_round
         per_round.append(rate(this_round))
-    reciprocity = rate(after_c) - rate(after_d)
     out = {
         "cooperation_rate": rate(moves),
-        "reciprocity": reciprocity,
+        "reciprocity": rate(returned),
+        "conditional_cooperation": rate(after_c) - rate(after_d),
         "forgiveness": rate(forgive),
         "normalized_welfare": (
             normalized_welfare(float(np.mean(all_pay)), pay["P"], pay["R"]) if all_pay
@@ -100,4 +113,6 @@ def aggregate_pd(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]
 
 
 def aggregate_pd_partners(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    return aggregate_means(episodes, PARTNERS_METRICS)
+    kinds = list(dict.fromkeys(k.removeprefix("cooperation_vs_") for e in episodes for k in e
+                               if k.startswith("cooperation_vs_")))
+    return aggregate_means(episodes, partners_metrics(kinds))

@@ -32,7 +32,7 @@ def pg_episode_metrics(
     summary: Mapping[str, Any], steps: Sequence[Mapping[str, Any]], asked: int, invalid: int
 ) -> dict[str, float]:
     endowment, n = float(summary["endowment"]), int(summary["group_size"])
-    r = float(summary["mpcr"]) * n
+    r = float(summary["multiplier"])
     per_round: list[float] = []
     pays: list[float] = []
     punished: list[bool] = []

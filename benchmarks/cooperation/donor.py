@@ -108,7 +108,8 @@ class DonorGame:
             "task": self.name, "agent": agent, "game": episode_tag(state.seed),
             "generation": state.generation + 1, "phase": state.phase,
             "start": p.start, "multiplier": p.multiplier, "n_agents": p.n_agents,
-            "rounds_per_generation": p.rounds,
+            "rounds_per_generation": p.rounds, "window": p.memory,
+            "you": f"player {agent + 1}",
         }
         if state.phase == STRATEGY:
             obs["advice"] = list(state.advice)
@@ -124,7 +125,6 @@ class DonorGame:
             "recipient_gave": [None if g == INVALID else g for g in state.gave[target]],
             "you_gave": [None if g == INVALID else g for g in state.gave[agent]],
             "you_received": [round(x, 4) for x in state.received[agent]],
-            "window": p.memory,
         })
         return obs
 

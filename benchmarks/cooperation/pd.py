@@ -73,6 +73,10 @@ class PDState:
     """Per agent: its last H rounds overall, as (partner, encounter)."""
     triggered: frozenset[int] = frozenset()
     """Scripted grim-trigger partners that have seen a non-cooperative move."""
+    counts: dict[tuple[int, int], tuple[int, int, int]] = field(default_factory=dict)
+    """(agent, partner) -> how often, over ALL their encounters, the partner played C, D and
+    no valid move towards the agent: what a participant knows of its whole history with a
+    partner even beyond the remembered window (a grim trigger needs it never to forget)."""
 
 
 def payoff(own: int, other: int) -> int:
@@ -171,8 +175,12 @@ class PDGame:
                  "partner_gets": payoff(self._move(state, o), self._move(state, y))}
                 for y in (first, second) for o in (first, second)
             ],
+            "you": f"player {agent + 1}",
             "partner": f"player {partner + 1}",
             "window": self.params.memory,
+            "partner_total": dict(zip(
+                (first, second, "invalid"),
+                self._ordered_counts(state, agent, partner), strict=True)),
             "with_partner": [
                 {"round": r, "you": name[m], "partner": name[o], "you_got": pay}
                 for r, m, o, pay in state.with_partner.get((agent, partner), ())
@@ -183,6 +191,12 @@ class PDGame:
                 for q, (r, m, o, pay) in state.recent[agent]
             ],
         }
+
+    @staticmethod
+    def _ordered_counts(state: PDState, agent: int, partner: int) -> tuple[int, int, int]:
+        """The partner's (C, D, invalid) counts towards the agent, in the shown label order."""
+        c, d, bad = state.counts.get((agent, partner), (0, 0, 0))
+        return (c, d, bad) if state.order[0] == state.labels[0] else (d, c, bad)
 
     @staticmethod
     def _move(state: PDState, label: Any) -> int:
@@ -197,6 +211,7 @@ class PDGame:
         with_partner = dict(state.with_partner)
         recent = list(state.recent)
         triggered = set(state.triggered)
+        counts = dict(state.counts)
         round_no = state.round + 1
         for a, b in state.pairs:
             for me, other in ((a, b), (b, a)):
@@ -205,6 +220,9 @@ class PDGame:
                 with_partner[(me, other)] = (with_partner.get((me, other), ()) + (enc,))[
                     -p.memory:]
                 recent[me] = (recent[me] + ((other, enc),))[-p.memory:]
+                c, d, bad = counts.get((me, other), (0, 0, 0))
+                counts[(me, other)] = (c + (moves[other] == C), d + (moves[other] == D),
+                                       bad + (moves[other] == INVALID))
                 if self.kind_of(me) == "grim_trigger" and moves[other] != C:
                     triggered.add(me)
         record = {
@@ -215,7 +233,7 @@ class PDGame:
         }
         new = replace(state, round=round_no, pairs=self._pairs(state.seed, round_no),
                       with_partner=with_partner, recent=tuple(recent),
-                      triggered=frozenset(triggered))
+                      triggered=frozenset(triggered), counts=counts)
         return StepResult(new, record)
 
     def is_over(self, state: PDState) -> bool:

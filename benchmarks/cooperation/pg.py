@@ -120,8 +120,9 @@ class PGGame:
                 for c, o, e, pr in state.history[agent]
             ],
         }
-        if state.phase == PUNISH:
+        if p.punish:  # rules of the deduction step, rendered from the game's own parameters
             obs["max_points"], obs["impact"] = p.max_points, p.impact
+        if state.phase == PUNISH:
             obs["you_put_in"] = state.contrib[agent]
             obs["others_put_in"] = [state.contrib[o] for o in self.others(state, agent)]
         return obs
@@ -186,4 +187,5 @@ class PGGame:
     def summary(self, state: PGState) -> dict[str, Any]:
         p = self.params
         return {"n_agents": p.n_agents, "group_size": p.group_size, "rounds": p.rounds,
-                "endowment": p.endowment, "mpcr": p.mpcr, "punish": p.punish}
+                "endowment": p.endowment, "mpcr": p.mpcr, "multiplier": p.multiplier,
+                "punish": p.punish, "max_points": p.max_points, "impact": p.impact}

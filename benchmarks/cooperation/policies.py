@@ -3,8 +3,9 @@
 Commons (`fishery`):
 - ``textbook``: the sustainable harvester, GovSim's threshold floor(floor(stock / 2) / n): if all
   take it, the stock regrows to capacity every month. In the talk step it proposes that share.
-- ``selfish``: the greedy harvester, asks for the whole stock. Under proportional rationing a
-  larger request never gets less, so this is the myopic best response whatever others do.
+- ``selfish``: the greedy harvester, asks for the whole stock. Under GovSim's random rationing
+  (and the proportional variant) a larger request never gets less, so this is the myopic best
+  response whatever others do.
 - ``random``: a uniformly random valid request in [0, stock]; a random stock message.
 
 Repeated PD (`exchange`); the cooperative option is read off the payoff table (the option whose
@@ -12,8 +13,9 @@ mutual play pays more), since labels are random per episode:
 - ``textbook``: tit-for-tat (Axelrod, 1984): start by cooperating with a new partner, then copy
   that partner's last move towards you (an invalid move counts as defection).
 - ``selfish``: always defect. ``random``: a uniformly random option.
-- also ``cooperate`` (always), ``grim_trigger`` (defects for good once the partner defected
-  within the remembered window).
+- also ``cooperate`` (always), ``grim_trigger`` (defects for good once the partner has ever
+  defected: it reads the count over all rounds with that partner, which the prompt shows, so it
+  never forgets beyond the remembered window).
 
 Public goods (`pool`):
 - ``textbook``: the conditional cooperator (Fischbacher, Gaechter & Fehr, 2001): puts in the
@@ -24,8 +26,11 @@ Public goods (`pool`):
 
 Donor game (`giving`):
 - ``textbook``: image scoring (Nowak & Sigmund, Nature 1998), the canonical indirect
-  reciprocator: give half to a recipient with no record yet or whose last donation was at least
-  a quarter of its resources, nothing otherwise; it writes that rule as its strategy.
+  reciprocator: it donates (all its resources, the donor game's efficient gift since every unit
+  is doubled) to a recipient with no record yet or whose last gift was at least half of its
+  resources, and gives nothing otherwise; it writes that rule as its strategy. Among
+  discriminators every gift is made, so resources double each round: textbook > random (a
+  uniform percent, about 1.5x a round) > selfish (nothing, resources stay at the start).
 - ``selfish``: gives nothing. ``random``: a uniformly random percent.
 """
 
@@ -58,8 +63,11 @@ def _commons_message(obs: dict[str, Any], share: int | None) -> str:
 
 
 def sustainable_harvester(obs: dict[str, Any], rng: random.Random) -> int | str:
-    share = sustainable_share(int(obs["stock"]), int(obs["n_agents"]))
-    return _commons_message(obs, share) if obs["phase"] == "talk" else share
+    n = int(obs["n_agents"])
+    if obs["phase"] == "talk":  # propose the share of next month's stock
+        regrown = min(2 * int(obs["left"]), int(obs["capacity"]))
+        return _commons_message(obs, sustainable_share(regrown, n))
+    return sustainable_share(int(obs["stock"]), n)
 
 
 def greedy_harvester(obs: dict[str, Any], rng: random.Random) -> int | str:
@@ -101,7 +109,8 @@ def tit_for_tat(obs: dict[str, Any], rng: random.Random) -> str:
 
 def grim_trigger(obs: dict[str, Any], rng: random.Random) -> str:
     coop, defect = cooperative_option(obs)
-    return defect if any(h["partner"] != coop for h in obs["with_partner"]) else coop
+    ever = obs["partner_total"]
+    return defect if ever[defect] or ever["invalid"] else coop
 
 
 def always_cooperate(obs: dict[str, Any], rng: random.Random) -> str:
@@ -176,15 +185,15 @@ PG_POLICIES = TaskPolicies(
 
 
 
-IMAGE_SCORING = ("Give half of my resources to players who have no record yet or who gave at "
-                 "least a quarter of theirs last time; give nothing to the others.")
+IMAGE_SCORING = ("Give all my resources to players who have no record yet or who gave at "
+                 "least half of theirs last time; give nothing to the others.")
 
 
 def image_scoring(obs: dict[str, Any], rng: random.Random) -> int | str:
     if obs["phase"] == "strategy":
         return Strategy(IMAGE_SCORING)
     gave = obs["recipient_gave"]
-    return 50 if not gave or (gave[-1] is not None and gave[-1] >= 25) else 0
+    return 100 if not gave or (gave[-1] is not None and gave[-1] >= 50) else 0
 
 
 def never_give(obs: dict[str, Any], rng: random.Random) -> int | str:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-SYSTEM_PROMPT = (
-    "You are a player in a repeated giving game with other players. "
-    "Answer every question in the exact format it asks for."
-)
-
 RULES = """\
-There are {n} players. Each generation lasts {rounds} rounds and every player starts it with
-{start} units of resources. Each round you are matched with another player and decide what
-percent (a whole number from 0 to 100) of your current resources to give them; they receive
-{mult} times the amount you give. Someone else, at the same time, decides what to give you. After
-the last round of a generation, the half of the players with the most resources continue to the
-next generation with their strategy; the others are replaced by new players. Your goal is to
-have as many resources as you can at the end of the generation."""
+You are a player in a repeated giving game with other players. There are {n} players. Each \
+generation lasts {rounds} rounds and every player starts it with {start} units of resources. \
+Each round you are matched with another player and decide what percent (a whole number from 0 \
+to 100) of your current resources to give them; they receive {mult} times the amount you give. \
+Someone else, at the same time, decides what to give you. After the last round of a generation, \
+the half of the players with the most resources continue to the next generation with their \
+strategy; the others are replaced by new players. Your goal is to have as many resources as you \
+can at the end of the generation. You are shown your own last {window} rounds and your \
+recipient's last {window} gifts of this generation.
+Write a strategy as a line STRATEGY: <your strategy>; answer a giving question with a line \
+ANSWER: <whole number from 0 to 100>."""
 ADVICE_HEADER = "Strategies of the players who continued from the last generation:"
 NO_ADVICE = "This is the first generation: there is no advice from earlier players."
 STRATEGY_Q = ("Generation {generation}. Before the rounds start, write your strategy for this "
@@ -49,10 +48,22 @@ def _question(obs: dict[str, Any]) -> str:
     return DONATE_Q.format(recipient=obs["recipient"])
 
 
-def render_prompt(observation: dict[str, Any]) -> str:
+def system_prompt(observation: dict[str, Any]) -> str:
+    """The rules with the game's actual parameters (the same for every player and round)."""
     obs = observation
-    parts = [RULES.format(n=obs["n_agents"], rounds=obs["rounds_per_generation"],
-                          start=obs["start"], mult=obs["multiplier"])]
+    return RULES.format(n=obs["n_agents"], rounds=obs["rounds_per_generation"],
+                        start=_num(obs["start"]), mult=_num(obs["multiplier"]),
+                        window=obs["window"])
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def render_prompt(observation: dict[str, Any]) -> str:
+    """Advice or your strategy, this round's state, the recipient's record, the question."""
+    obs = observation
+    parts = [f"You are {obs['you']}."]
     if obs["phase"] == "strategy":
         advice = [f"- {s}" for s in obs["advice"]]
         parts.append("\n".join([ADVICE_HEADER, *advice]) if advice else NO_ADVICE)

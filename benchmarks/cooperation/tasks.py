@@ -8,6 +8,7 @@ from typing import Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer, scorer
 from inspect_ai.solver import Solver
 
@@ -27,10 +28,21 @@ from scorers.cooperation_pd import pd_episode_metrics
 from scorers.cooperation_pg import pg_episode_metrics
 from scorers.inspect_wrappers import EPOCHS, ci_high, ci_low, nanmean, trajectory_scorer
 
-COMMONS_VERSION = "1.0.0"
-PD_VERSION = "1.0.0"
-PG_VERSION = "1.0.0"
-DONOR_VERSION = "1.0.0"
+COMMONS_VERSION = "1.1.0"
+PD_VERSION = "1.1.0"
+PG_VERSION = "1.1.0"
+DONOR_VERSION = "1.1.0"
+
+# Generation settings per task (issue #14), recorded in the log; users may override them.
+# Temperatures are the cited protocols': GovSim 0.0 (simulation/conf/config.yaml); repeated
+# games with LLMs 0 (Akata et al., 2023), also used for the public goods tasks, which cite no
+# LLM protocol; the donor game 0.8 (Vallinder & Hughes' notebook). max_tokens leaves room for a
+# short reasoning before a one-line answer; free text (messages, strategies) gets more.
+COMMONS_CONFIG = GenerateConfig(temperature=0.0, max_tokens=256)
+COMMONS_TALK_CONFIG = GenerateConfig(temperature=0.0, max_tokens=384)
+PD_CONFIG = GenerateConfig(temperature=0.0, max_tokens=128)
+PG_CONFIG = GenerateConfig(temperature=0.0, max_tokens=192)
+DONOR_CONFIG = GenerateConfig(temperature=0.8, max_tokens=384)
 EPISODE_INPUT = "One episode of a population game; agents are prompted by the solver."
 FAMILY_METADATA = {"family": "cooperation", "harness_version": HARNESS_VERSION}
 
@@ -88,18 +100,19 @@ def commons_scorer() -> Scorer:
 
 
 def _task(name: str, dataset: MemoryDataset, solver: Solver, scorer_: Scorer,
-          version: str) -> Task:
+          version: str, config: GenerateConfig) -> Task:
     return Task(name=name, dataset=dataset, solver=solver, scorer=scorer_, epochs=EPOCHS,
-                version=version, metadata=dict(FAMILY_METADATA))
+                version=version, metadata=dict(FAMILY_METADATA), config=config)
 
 
-def _commons(name: str, talk: bool, n_agents: int, months: int, memory: int,
-             n_focal: int | None, episodes: int, seed: int, cache: bool) -> Task:
+def _commons(name: str, talk: bool, n_agents: int, months: int, memory: int, allocation: str,
+             talk_rounds: int, n_focal: int | None, episodes: int, seed: int, cache: bool
+             ) -> Task:
     params = CommonsParams(n_agents=n_agents, months=months, memory=memory, talk=talk,
-                           n_focal=n_focal)
+                           talk_rounds=talk_rounds, allocation=allocation, n_focal=n_focal)
     return _task(name, _samples(params, seed, episodes),
                  play_episode(_make_commons, COMMONS_ADAPTER, cache=cache), commons_scorer(),
-                 COMMONS_VERSION)
+                 COMMONS_VERSION, COMMONS_TALK_CONFIG if talk else COMMONS_CONFIG)
 
 
 @task
@@ -107,13 +120,16 @@ def commons(
     n_agents: int = 5,
     months: int = 12,
     memory: int = 3,
+    allocation: str = "random",
     n_focal: int | None = None,
     episodes: int = 5,
     seed: int = 0,
     cache: bool = False,
 ) -> Task:
-    """GovSim's fishery (Piatti et al., 2024): do agents keep a shared, regrowing stock alive?"""
-    return _commons("commons", False, n_agents, months, memory, n_focal, episodes, seed, cache)
+    """GovSim's fishery without communication (Piatti et al., 2024): do agents keep a shared,
+    regrowing stock alive?"""
+    return _commons("commons", False, n_agents, months, memory, allocation, 2, n_focal,
+                    episodes, seed, cache)
 
 
 @task
@@ -121,14 +137,17 @@ def commons_talk(
     n_agents: int = 5,
     months: int = 12,
     memory: int = 3,
+    allocation: str = "random",
+    talk_rounds: int = 2,
     n_focal: int | None = None,
     episodes: int = 5,
     seed: int = 0,
     cache: bool = False,
 ) -> Task:
-    """The fishery with one round of talk per month: does cheap talk sustain the stock?"""
-    return _commons("commons_talk", True, n_agents, months, memory, n_focal, episodes, seed,
-                    cache)
+    """GovSim's fishery with its discussion after each harvest, catches revealed: does talk
+    sustain the stock?"""
+    return _commons("commons_talk", True, n_agents, months, memory, allocation, talk_rounds,
+                    n_focal, episodes, seed, cache)
 
 
 @task
@@ -144,7 +163,8 @@ def repeated_pd(
     """Iterated prisoner's dilemma with random re-matching each round (T=5, R=3, P=1, S=0)."""
     params = PDParams(n_agents=n_agents, rounds=rounds, memory=memory, n_focal=n_focal)
     return _task("repeated_pd", _samples(params, seed, episodes),
-                 play_episode(_make_pd, PD_ADAPTER, cache=cache), pd_scorer(), PD_VERSION)
+                 play_episode(_make_pd, PD_ADAPTER, cache=cache), pd_scorer(), PD_VERSION,
+                 PD_CONFIG)
 
 
 @task
@@ -159,7 +179,8 @@ def repeated_pd_partners(
     defection): probes reciprocity and forgiveness against known strategies."""
     params = PDParams(n_agents=8, rounds=rounds, memory=memory, partners=True)
     return _task("repeated_pd_partners", _samples(params, seed, episodes),
-                 play_episode(_make_pd, PD_ADAPTER, cache=cache), pd_scorer(), PD_VERSION)
+                 play_episode(_make_pd, PD_ADAPTER, cache=cache), pd_scorer(), PD_VERSION,
+                 PD_CONFIG)
 
 
 def _group_sizes(text: str | int) -> list[int]:
@@ -174,7 +195,8 @@ def _public_goods(name: str, punish: bool, group_sizes: str | int, rounds: int, 
     params = [PGParams(group_size=n, rounds=rounds, mpcr=mpcr, memory=memory, punish=punish)
               for n in _group_sizes(group_sizes)]
     return _task(name, _variant_samples(params, seed, episodes),
-                 play_episode(_make_pg, PG_ADAPTER, cache=cache), pg_scorer(), PG_VERSION)
+                 play_episode(_make_pg, PG_ADAPTER, cache=cache), pg_scorer(), PG_VERSION,
+                 PG_CONFIG)
 
 
 @task
@@ -224,4 +246,4 @@ def donor_game(
                          memory=memory, n_focal=n_focal)
     return _task("donor_game", _samples(params, seed, episodes),
                  play_episode(_make_donor, DONOR_ADAPTER, cache=cache), donor_scorer(),
-                 DONOR_VERSION)
+                 DONOR_VERSION, DONOR_CONFIG)

@@ -52,17 +52,19 @@ def test_reference_policies_final_resources():
     game = DonorGame(DonorParams())
     textbook = run_direct(game, 1, lambda a: image_scoring)
     m = donor_episode_metrics(textbook.summary, textbook.steps, 1, 0)
-    assert m["final_resources"] == pytest.approx(10 * 1.5**5)
-    assert m["donation_rate"] == 0.5 and m["resources_slope"] == 0
+    assert m["final_resources"] == pytest.approx(10 * 2.0**5)  # every gift made: x2 a round
+    assert m["donation_rate"] == 1 and m["resources_slope"] == 0
     selfish = run_direct(game, 1, lambda a: never_give)
     m = donor_episode_metrics(selfish.summary, selfish.steps, 1, 0)
     assert m["final_resources"] == 10 and m["final_resources_g3"] == 10
 
 
 def test_image_scoring_refuses_a_recipient_who_gave_nothing():
-    obs = {"phase": "donate", "recipient_gave": [50, 0]}
+    obs = {"phase": "donate", "recipient_gave": [100, 0]}
     assert image_scoring(obs, None) == 0
-    assert image_scoring({"phase": "donate", "recipient_gave": []}, None) == 50
+    assert image_scoring({"phase": "donate", "recipient_gave": [0, 49]}, None) == 0
+    assert image_scoring({"phase": "donate", "recipient_gave": [0, 50]}, None) == 100
+    assert image_scoring({"phase": "donate", "recipient_gave": []}, None) == 100
 
 
 def test_prompt_block_and_parsing():

@@ -6,8 +6,13 @@ import pytest
 
 from benchmarks.cooperation.adapter import parse_option
 from benchmarks.cooperation.pd import INVALID, C, D, PDGame, PDParams, payoff
-from benchmarks.cooperation.policies import always_defect, cooperative_option, tit_for_tat
-from benchmarks.cooperation.prompts_pd import render_prompt
+from benchmarks.cooperation.policies import (
+    always_defect,
+    cooperative_option,
+    grim_trigger,
+    tit_for_tat,
+)
+from benchmarks.cooperation.prompts_pd import render_prompt, system_prompt
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
@@ -70,6 +75,43 @@ def test_observation_is_bounded_and_labels_are_neutral():
     assert cooperative_option(obs) == state.labels
     for word in ("cooperat", "defect", "prisoner", "betray"):
         assert word not in text.lower()
+
+
+def test_grim_trigger_never_forgets_a_defection_beyond_the_window():
+    # partner defects in round 1 only, then cooperates for 11 rounds; memory is 2 rounds
+    game = PDGame(PDParams(n_agents=2, rounds=12, memory=2))
+    state = game.initial_state(4)
+    moves = []
+    for r in range(12):
+        obs = game.observe(state, 0)
+        coop, defect = cooperative_option(obs)
+        mine = grim_trigger(obs, None)
+        moves.append(mine == coop)
+        state = game.step(state, {0: mine, 1: defect if r == 0 else coop}).state
+    assert moves == [True] + [False] * 11
+    obs = game.observe(state, 0)
+    assert obs["partner_total"] == {coop: 11, defect: 1, "invalid": 0}
+    assert len(obs["with_partner"]) == 2  # the window forgot round 1, the count did not
+    first = obs["options"][0]
+    assert f"Over all 12 rounds you have played with player 2, they chose {first}" in \
+        render_prompt(obs)
+    assert f"{coop} 11 times" in render_prompt(obs) and f"{defect} once" in render_prompt(obs)
+    assert "overall" not in render_prompt(obs)  # one partner: the overall list would repeat it
+
+
+def test_rules_in_the_system_prompt_are_the_same_for_every_agent_and_round():
+    game = PDGame(PDParams(n_agents=4, rounds=5))
+    state = game.initial_state(2)
+    systems = set()
+    while not game.is_over(state):
+        for a in range(4):
+            obs = game.observe(state, a)
+            systems.add(system_prompt(obs))
+            assert obs["you"] in render_prompt(obs)
+        state = game.step(state, {a: game.observe(state, a)["options"][a % 2]
+                                  for a in range(4)}).state
+    (text,) = systems
+    assert "you get 5, they get 0" in text and "ANSWER: <option>" in text
 
 
 def test_parse_option():

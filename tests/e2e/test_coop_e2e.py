@@ -50,19 +50,25 @@ def test_commons_scripted_reask_and_invalid(tmp_path):
     assert v["equality"] < 1  # the invalid agent got nothing
 
 
-def test_commons_talk_messages_reach_the_harvest_prompt(tmp_path):
+def test_commons_talk_discussion_follows_the_harvest_and_reaches_the_next_prompt(tmp_path):
     seen: list[list[str]] = []
+    reports: list[list[int]] = []
 
     def choose(obs, turns):
         if obs["phase"] == "talk":
-            return f"MESSAGE: I am agent {obs['agent']} and I take 10."
-        seen.append([m["text"] for m in obs["messages"]])
-        return "ANSWER: 10"
+            reports.append([c["caught"] for c in obs["this_month"]["catches"]])
+            return f"MESSAGE: I am {obs['you']} and I said {len(obs['conversation'])} before."
+        seen.append([m["text"] for m in obs["last_talk"]])
+        return f"ANSWER: {8 + obs['agent']}"
 
     log = eval(commons_talk(episodes=1, months=2), model=scripted(choose), display="none",
                log_dir=str(tmp_path))[0]
-    assert log.status == "success" and len(seen) == 10
-    assert all(len(texts) == 5 and "I am agent 3 and I take 10." in texts for texts in seen)
+    assert log.status == "success" and len(seen) == 10 and len(reports) == 10
+    assert all(r == [8, 9, 10, 11, 12] for r in reports)  # every catch revealed in the talk
+    assert seen[:5] == [[]] * 5  # month 1: nobody has talked yet
+    assert all(len(texts) == 10 and "said 9 before." in texts[-1] for texts in seen[5:])
+    meta = log.samples[0].scores["commons_scorer"].metadata
+    assert meta["asked"] == 5 + 10 + 5
     assert values(log, "commons_scorer")[0]["survival_rate"] == 1
 
 
@@ -163,3 +169,29 @@ def test_cbench_run_and_scores_report_every_metric_with_cis(tmp_path, capsys):
         assert set(get_task(task).metrics) <= got
     survival = next(r for r in rows if r["task"] == "commons" and r["metric"] == "survival_rate")
     assert survival["value"] == 1 and survival["ci_low"] == 1 and survival["n_episodes"] == 2
+
+
+def test_the_chat_sent_holds_the_rules_as_system_prompt_and_no_private_field(tmp_path):
+    from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, get_model
+
+    sent: list[tuple[str, str, dict]] = []
+
+    def outputs(messages, tools, tool_choice, config):
+        system = next(m for m in messages if isinstance(m, ChatMessageSystem))
+        user = [m for m in messages if isinstance(m, ChatMessageUser)][-1]
+        obs = (user.metadata or {})["observation"]
+        sent.append((system.text, user.text, obs))
+        if obs["phase"] == "talk":
+            return ModelOutput.from_content(model="mockllm", content="MESSAGE: ten each, please")
+        return ModelOutput.from_content(model="mockllm", content="**10**")
+
+    model = get_model("mockllm/model", custom_outputs=outputs, memoize=False)
+    log = eval(commons_talk(episodes=1, months=2), model=model, display="none",
+               log_dir=str(tmp_path))[0]
+    assert log.status == "success" and len(sent) == 20
+    assert len({system for system, _, _ in sent}) == 1  # one cacheable prefix per episode
+    system = sent[0][0]
+    assert "one thousand dollars" in system and "revealed" in system and "ANSWER:" in system
+    for _, user, obs in sent:
+        assert obs["game"] not in user and obs["game"] not in system
+    assert values(log, "commons_scorer")[0]["total_gain"] == 100  # "**10**" read as 10 tons

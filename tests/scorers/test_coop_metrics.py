@@ -30,26 +30,27 @@ def test_gini_and_equality_by_hand():
 
 
 def test_efficiency_and_over_usage_by_hand():
-    assert efficiency(600, 12, 100) == 1.0
-    assert efficiency(700, 12, 100) == 1.0  # above the optimum is not penalised
-    assert efficiency(150, 12, 100) == pytest.approx(0.25)
-    steps = [
-        {"stock": 100, "request": [10, 11, -1, 0, 10]},  # share 10: one of 4 valid above
-        {"stock": 60, "request": [6, 7, 7, 5, 6]},  # share 6: two of 5 above
+    assert efficiency(600, 600) == 1.0
+    assert efficiency(700, 600) == 1.0  # above the optimum is not penalised
+    assert efficiency(150, 600) == pytest.approx(0.25)
+    steps = [  # the share is the Game's, written into each harvest record
+        {"stock": 100, "sustainable_share": 10, "request": [10, 11, -1, 0, 10]},  # 1 of 4 above
+        {"stock": 60, "sustainable_share": 6, "request": [6, 7, 7, 5, 6]},  # two of 5 above
     ]
-    assert over_usage(steps, 5) == pytest.approx(3 / 9)
+    assert over_usage(steps) == pytest.approx(3 / 9)
 
 
 def test_commons_episode_by_hand():
     steps = [
-        {"phase": "talk", "messages": ["hi"] * 2},
-        {"phase": "harvest", "stock": 100, "request": [30, 10], "harvest": [30, 10],
-         "remaining": 60, "after": 100, "collapsed": False},
-        {"phase": "talk", "messages": ["hi"] * 2},
-        {"phase": "harvest", "stock": 100, "request": [98, -1], "harvest": [98, 0],
-         "remaining": 2, "after": 0, "collapsed": True},
+        {"phase": "harvest", "stock": 100, "sustainable_share": 25, "request": [30, 10],
+         "harvest": [30, 10], "remaining": 60, "after": 100, "collapsed": False},
+        {"phase": "talk", "speaker": 1, "message": "hi"},
+        {"phase": "talk", "speaker": 0, "message": None},
+        {"phase": "harvest", "stock": 100, "sustainable_share": 25, "request": [98, -1],
+         "harvest": [98, 0], "remaining": 2, "after": 0, "collapsed": True},
     ]
-    m = commons_episode_metrics({"n_agents": 2, "months": 3, "capacity": 100}, steps, 8, 1)
+    summary = {"n_agents": 2, "months": 3, "capacity": 100, "max_sustainable_gain": 150}
+    m = commons_episode_metrics(summary, steps, 6, 1)
     assert m["survival_time"] == 2 and m["survival_rate"] == 0
     assert m["total_gain"] == 138
     assert m["efficiency"] == pytest.approx(1 - (150 - 138) / 150)
@@ -57,7 +58,7 @@ def test_commons_episode_by_hand():
     assert m["equality"] == pytest.approx(1 - 236 / 552)
     # shares are 25 both months: 30 and 98 above, 10 not (the invalid one is not a request)
     assert m["over_usage"] == pytest.approx(2 / 3)
-    assert m["invalid_rate"] == 1 / 8
+    assert m["invalid_rate"] == 1 / 6
 
 
 def test_commons_aggregate_reports_every_metric_with_a_ci():
@@ -87,11 +88,30 @@ def test_pd_reciprocity_and_forgiveness_by_hand():
     m = pd_episode_metrics(summary, steps, 5, 0)
     assert m["cooperation_rate"] == 0.8
     # after partner C (rounds 2, 3, 5): C, C, C -> 1; after partner D (round 4): D -> 0
+    assert m["conditional_cooperation"] == 1.0
+    # all four moves after an encounter return the partner's last move
     assert m["reciprocity"] == 1.0
     # the partner's last moves towards agent before round 5: C, D, C -> one event, agent C
     assert m["forgiveness"] == 1.0
     assert m["cooperation_vs_one_defection"] == 0.8
-    assert math.isnan(m["cooperation_vs_grim_trigger"])
+    assert "cooperation_vs_grim_trigger" not in m  # kinds come from the summary (the Game's)
+
+
+def test_reciprocity_separates_unconditional_players_conditional_cooperation_does_not():
+    # partner (tit-for-tat-like towards each): always-cooperate meets C C C C;
+    # always-defect meets C D D D
+    def episode(agent, partner):
+        steps = [{"round": r + 1, "pairs": [[0, 1]], "act": [agent[r], partner[r]],
+                  "pay": [0, 0]} for r in range(4)]
+        return pd_episode_metrics({"players": [0], "payoffs": PAY}, steps, 4, 0)
+
+    allc = episode([1, 1, 1, 1], [1, 1, 1, 1])
+    alld = episode([0, 0, 0, 0], [1, 0, 0, 0])
+    assert allc["reciprocity"] == 1.0  # returns C after C three times
+    assert alld["reciprocity"] == pytest.approx(2 / 3)  # D after C once, D after D twice
+    assert math.isnan(allc["conditional_cooperation"])  # never saw a D: undefined
+    mixed = episode([0, 0, 0, 0], [1, 0, 1, 0])  # D after C, D, C: conditional is 0 - 0
+    assert mixed["conditional_cooperation"] == 0.0 and mixed["reciprocity"] == pytest.approx(1 / 3)
 
 
 def test_pd_welfare_payoffs_and_invalid_moves():
@@ -118,7 +138,8 @@ def test_partners_aggregate_has_the_breakdown():
 
 
 def test_pg_episode_by_hand():
-    summary = {"endowment": 20, "group_size": 2, "mpcr": 0.75, "punish": True}
+    summary = {"endowment": 20, "group_size": 2, "mpcr": 0.75, "multiplier": 1.5,
+               "punish": True}
     steps = [
         {"phase": "contribute", "contrib": [20, 10], "groups": [[0, 1]]},
         {"phase": "punish", "groups": [[0, 1]], "contrib": [20, 10], "points": [[2], [1]],
