@@ -63,8 +63,11 @@ def _commons_message(obs: dict[str, Any], share: int | None) -> str:
 
 
 def sustainable_harvester(obs: dict[str, Any], rng: random.Random) -> int | str:
-    share = sustainable_share(int(obs["stock"]), int(obs["n_agents"]))
-    return _commons_message(obs, share) if obs["phase"] == "talk" else share
+    n = int(obs["n_agents"])
+    if obs["phase"] == "talk":  # propose the share of next month's stock
+        regrown = min(2 * int(obs["left"]), int(obs["capacity"]))
+        return _commons_message(obs, sustainable_share(regrown, n))
+    return sustainable_share(int(obs["stock"]), n)
 
 
 def greedy_harvester(obs: dict[str, Any], rng: random.Random) -> int | str:

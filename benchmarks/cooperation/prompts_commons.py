@@ -102,7 +102,9 @@ def _conversation(lines: list[dict[str, Any]]) -> list[str]:
 def render_prompt(observation: dict[str, Any]) -> str:
     """The user prompt: who you are, your bounded history, this month's state, the question."""
     obs = observation
-    parts = [YOU.format(you=obs["you"]), _history(obs)]
+    parts = [YOU.format(you=obs["you"])]
+    if obs["phase"] == "harvest" or obs["history"]:
+        parts.append(_history(obs))
     if obs["phase"] == "harvest":
         if obs["talk"] and obs["month"] > 1:
             said = _conversation(obs["last_talk"])

@@ -73,7 +73,7 @@ def render_prompt(observation: dict[str, Any]) -> str:
             PARTNER_LINE.format(round=h["round"], you=_name(h["you"]),
                                 partner=_name(h["partner"]), you_got=h["you_got"])
             for h in obs["with_partner"])]))
-    if obs["recent"]:
+    if any(h["partner"] != obs["partner"] for h in obs["recent"]):  # else it repeats the above
         parts.append("\n".join([RECENT_HEADER, *(
             RECENT_LINE.format(round=h["round"], partner=h["partner"], you=_name(h["you"]),
                                them=_name(h["them"]), you_got=h["you_got"])

@@ -13,7 +13,7 @@ from typing import Any
 from benchmarks.cooperation import tasks as coop_tasks
 from benchmarks.registry import get_task
 from collective_bench.driver_direct import run_direct
-from collective_bench.policies import resolve_policy, task_policies
+from collective_bench.policies import Policy, resolve_policy, task_policies
 from scorers.cooperation import commons_episode_metrics
 from scorers.cooperation_donor import donor_episode_metrics
 from scorers.cooperation_pd import pd_episode_metrics
@@ -32,20 +32,25 @@ PLAY: dict[str, tuple[Callable[[dict[str, Any]], Any], EpisodeMetrics]] = {
 }
 
 
+def _everyone(policy: Policy) -> Callable[[int], Policy]:
+    """Every agent plays `policy`."""
+    return lambda _agent: policy
+
+
 def policy_scores(task: str, **args: Any) -> dict[str, tuple[float, list[float]]]:
     """policy -> (aggregated headline, the headline of each episode) for `task` built with
     `args` (every reference policy the task offers)."""
     entry = get_task(task)
     make, episode_metrics = PLAY[task]
-    samples = list(entry.build(**args).dataset)
-    first = make(dict(samples[0].metadata["params"]))
+    samples = [dict(s.metadata or {}) for s in entry.build(**args).dataset]
+    first = make(dict(samples[0]["params"]))
     out = {}
     for name in task_policies(first.name).policies:
         episodes = []
         for sample in samples:
-            game = make(dict(sample.metadata["params"]))
+            game = make(dict(sample["params"]))
             policy = resolve_policy(game.name, name)
-            traj = run_direct(game, int(sample.metadata["seed"]), lambda a, p=policy: p)
+            traj = run_direct(game, int(sample["seed"]), _everyone(policy))
             episodes.append(episode_metrics(traj.summary, traj.steps, 1, 0))
         value = entry.aggregate(episodes)[entry.headline].value
         out[name] = (value, [e[entry.headline] for e in episodes])

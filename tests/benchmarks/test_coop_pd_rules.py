@@ -96,6 +96,7 @@ def test_grim_trigger_never_forgets_a_defection_beyond_the_window():
     assert f"Over all 12 rounds you have played with player 2, they chose {first}" in \
         render_prompt(obs)
     assert f"{coop} 11 times" in render_prompt(obs) and f"{defect} once" in render_prompt(obs)
+    assert "overall" not in render_prompt(obs)  # one partner: the overall list would repeat it
 
 
 def test_rules_in_the_system_prompt_are_the_same_for_every_agent_and_round():

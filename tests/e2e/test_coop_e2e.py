@@ -169,3 +169,29 @@ def test_cbench_run_and_scores_report_every_metric_with_cis(tmp_path, capsys):
         assert set(get_task(task).metrics) <= got
     survival = next(r for r in rows if r["task"] == "commons" and r["metric"] == "survival_rate")
     assert survival["value"] == 1 and survival["ci_low"] == 1 and survival["n_episodes"] == 2
+
+
+def test_the_chat_sent_holds_the_rules_as_system_prompt_and_no_private_field(tmp_path):
+    from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, get_model
+
+    sent: list[tuple[str, str, dict]] = []
+
+    def outputs(messages, tools, tool_choice, config):
+        system = next(m for m in messages if isinstance(m, ChatMessageSystem))
+        user = [m for m in messages if isinstance(m, ChatMessageUser)][-1]
+        obs = (user.metadata or {})["observation"]
+        sent.append((system.text, user.text, obs))
+        if obs["phase"] == "talk":
+            return ModelOutput.from_content(model="mockllm", content="MESSAGE: ten each, please")
+        return ModelOutput.from_content(model="mockllm", content="**10**")
+
+    model = get_model("mockllm/model", custom_outputs=outputs, memoize=False)
+    log = eval(commons_talk(episodes=1, months=2), model=model, display="none",
+               log_dir=str(tmp_path))[0]
+    assert log.status == "success" and len(sent) == 20
+    assert len({system for system, _, _ in sent}) == 1  # one cacheable prefix per episode
+    system = sent[0][0]
+    assert "one thousand dollars" in system and "revealed" in system and "ANSWER:" in system
+    for _, user, obs in sent:
+        assert obs["game"] not in user and obs["game"] not in system
+    assert values(log, "commons_scorer")[0]["total_gain"] == 100  # "**10**" read as 10 tons
