@@ -55,8 +55,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"    parameters: {params}")
         if spec.presets:
             print(f"    presets:    {', '.join(sorted(spec.presets))}")
-        ranked = [f"{m.name}{'+' if m.direction == 'higher' else '-' if m.direction == 'lower' else ''}"
-                  for m in spec.metrics]
+        signs = {"higher": "+", "lower": "-", "neutral": ""}
+        ranked = [f"{m.name}{signs[m.direction]}" for m in spec.metrics]
         print(f"    metrics:    {', '.join(ranked)}  [headline: {spec.headline}; "
               "+ higher is better, - lower is better]")
     return 0

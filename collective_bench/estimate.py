@@ -37,14 +37,14 @@ def estimate_sweep(
     log_dir: str,
 ) -> dict[str, Any]:
     import benchmarks  # noqa: F401
-    from benchmarks import registry
+    from collective_bench import registry
 
     if prices:
         from collective_bench.providers.prices import register_prices
 
         register_prices(prices)
     spec = SweepSpec(
-        tasks=list(tasks or [e.name for e in registry.all_tasks()]),
+        tasks=list(tasks or [e.name for e in registry.all_specs()]),
         models=[UPPER_BOUND_MODEL], task_args=task_args, episodes=episodes, preset=preset,
         log_dir=log_dir, display="none",
     )

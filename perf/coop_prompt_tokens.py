@@ -18,19 +18,20 @@ import numpy as np
 
 import benchmarks  # noqa: F401 - registers every task
 from benchmarks.cooperation import adapter as coop_adapter
-from benchmarks.cooperation import tasks as coop_tasks
-from benchmarks.registry import get_task
+from benchmarks.cooperation import spec as coop_spec
 from collective_bench.policies import resolve_policy
 from collective_bench.reference.provider import count_tokens
+from collective_bench.registry import get_spec
+from collective_bench.task_builder import build_task
 
 TASKS: dict[str, tuple[Any, Any, dict[str, Any]]] = {
-    "commons": (coop_tasks._make_commons, coop_adapter.COMMONS_ADAPTER, {"months": 6}),
-    "commons_talk": (coop_tasks._make_commons, coop_adapter.COMMONS_ADAPTER, {"months": 6}),
-    "repeated_pd": (coop_tasks._make_pd, coop_adapter.PD_ADAPTER, {}),
-    "repeated_pd_partners": (coop_tasks._make_pd, coop_adapter.PD_ADAPTER, {}),
-    "public_goods": (coop_tasks._make_pg, coop_adapter.PG_ADAPTER, {"group_sizes": "4"}),
-    "public_goods_punish": (coop_tasks._make_pg, coop_adapter.PG_ADAPTER, {"group_sizes": "4"}),
-    "donor_game": (coop_tasks._make_donor, coop_adapter.DONOR_ADAPTER, {}),
+    "commons": (coop_spec.make_commons, coop_adapter.COMMONS_ADAPTER, {"months": 6}),
+    "commons_talk": (coop_spec.make_commons, coop_adapter.COMMONS_ADAPTER, {"months": 6}),
+    "repeated_pd": (coop_spec.make_pd, coop_adapter.PD_ADAPTER, {}),
+    "repeated_pd_partners": (coop_spec.make_pd, coop_adapter.PD_ADAPTER, {}),
+    "public_goods": (coop_spec.make_pg, coop_adapter.PG_ADAPTER, {"group_sizes": "4"}),
+    "public_goods_punish": (coop_spec.make_pg, coop_adapter.PG_ADAPTER, {"group_sizes": "4"}),
+    "donor_game": (coop_spec.make_donor, coop_adapter.DONOR_ADAPTER, {}),
 }
 
 
@@ -41,7 +42,7 @@ def system_of(adapter: Any, obs: dict[str, Any]) -> str:
 
 def main() -> None:
     for task, (make, adapter, args) in TASKS.items():
-        sample = get_task(task).build(episodes=1, **args).dataset[0]
+        sample = build_task(get_spec(task), episodes=1, **args).dataset[0]
         meta = dict(sample.metadata or {})
         game = make(dict(meta["params"]))
         policy = resolve_policy(game.name, "textbook")

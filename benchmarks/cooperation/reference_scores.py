@@ -7,29 +7,20 @@ the quick-suite sizes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from benchmarks.cooperation import tasks as coop_tasks
-from benchmarks.registry import get_task
+from benchmarks.cooperation import spec as coop_spec
 from collective_bench.driver_direct import run_direct
 from collective_bench.policies import Policy, resolve_policy, task_policies
-from scorers.cooperation import commons_episode_metrics
-from scorers.cooperation_donor import donor_episode_metrics
-from scorers.cooperation_pd import pd_episode_metrics
-from scorers.cooperation_pg import pg_episode_metrics
+from collective_bench.registry import get_spec
+from collective_bench.task_builder import build_task
 
-EpisodeMetrics = Callable[[Mapping[str, Any], Sequence[Mapping[str, Any]], int, int],
-                          dict[str, float]]
-PLAY: dict[str, tuple[Callable[[dict[str, Any]], Any], EpisodeMetrics]] = {
-    "commons": (coop_tasks._make_commons, commons_episode_metrics),
-    "commons_talk": (coop_tasks._make_commons, commons_episode_metrics),
-    "repeated_pd": (coop_tasks._make_pd, pd_episode_metrics),
-    "repeated_pd_partners": (coop_tasks._make_pd, pd_episode_metrics),
-    "public_goods": (coop_tasks._make_pg, pg_episode_metrics),
-    "public_goods_punish": (coop_tasks._make_pg, pg_episode_metrics),
-    "donor_game": (coop_tasks._make_donor, donor_episode_metrics),
-}
+PLAY = tuple(s.name for s in (
+    coop_spec.COMMONS, coop_spec.COMMONS_TALK, coop_spec.REPEATED_PD,
+    coop_spec.REPEATED_PD_PARTNERS, coop_spec.PUBLIC_GOODS, coop_spec.PUBLIC_GOODS_PUNISH,
+    coop_spec.DONOR_GAME))
+"""The cooperation tasks, in the order the README lists them."""
 
 
 def _everyone(policy: Policy) -> Callable[[int], Policy]:
@@ -40,9 +31,9 @@ def _everyone(policy: Policy) -> Callable[[int], Policy]:
 def policy_scores(task: str, **args: Any) -> dict[str, tuple[float, list[float]]]:
     """policy -> (aggregated headline, the headline of each episode) for `task` built with
     `args` (every reference policy the task offers)."""
-    entry = get_task(task)
-    make, episode_metrics = PLAY[task]
-    samples = [dict(s.metadata or {}) for s in entry.build(**args).dataset]
+    entry = get_spec(task)
+    make, episode_metrics = entry.make_game, entry.episode_metrics
+    samples = [dict(s.metadata or {}) for s in build_task(entry, **args).dataset]
     first = make(dict(samples[0]["params"]))
     out = {}
     for name in task_policies(first.name).policies:
@@ -61,8 +52,8 @@ def main() -> None:
     import benchmarks  # noqa: F401 - registers every task
 
     for task in PLAY:
-        entry = get_task(task)
-        scores = policy_scores(task, **entry.suite_args)
+        entry = get_spec(task)
+        scores = policy_scores(task, **entry.presets["quick"])
         cells = ", ".join(f"{name} {value:.3f}" + (" (undefined in some episodes)" if any(
             math.isnan(v) for v in per) else "") for name, (value, per) in scores.items())
         print(f"{task} {entry.headline}: {cells}")

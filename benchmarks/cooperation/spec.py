@@ -80,7 +80,7 @@ COMMONS_METRICS = (
 
 
 def commons_params(talk: bool) -> tuple[Param, ...]:
-    own = (Param("n_agents", int, 5, "fishers sharing the lake", low=2, high=64),
+    own: tuple[Param, ...] = (Param("n_agents", int, 5, "fishers sharing the lake", low=2, high=64),
            Param("months", int, 12, "months (harvest rounds)", low=1, high=120),
            Param("memory", int, 3, "past months each agent is shown", low=1),
            Param("allocation", str, "random", "how fish are shared when requests exceed the "
@@ -110,7 +110,7 @@ COMMONS_PROTOCOL = Protocol(
 
 COMMONS = register(TaskSpec(
     name="commons", family="cooperation", version="1.1.0",
-    summary="5 agents fish a lake that doubles monthly (cap 100): does the stock survive?",
+    summary="GovSim's fishery, no talk: 5 agents fish a lake that doubles monthly (cap 100).",
     protocol=COMMONS_PROTOCOL, params=commons_params(talk=False), make_game=make_commons,
     adapter=COMMONS_ADAPTER, episode_metrics=commons_episode_metrics,
     aggregate=per_metric(COMMONS_METRICS), metrics=COMMONS_METRICS, headline="survival_rate",
@@ -121,7 +121,7 @@ COMMONS = register(TaskSpec(
 ))
 COMMONS_TALK = register(TaskSpec(
     name="commons_talk", family="cooperation", version="1.1.0",
-    summary="The fishery with GovSim's discussion after each harvest, every catch revealed.",
+    summary="GovSim's fishery: after each harvest all catches are revealed and the group talks.",
     protocol=COMMONS_PROTOCOL, params=commons_params(talk=True), make_game=make_commons,
     adapter=COMMONS_ADAPTER, episode_metrics=commons_episode_metrics,
     aggregate=per_metric(COMMONS_METRICS), metrics=COMMONS_METRICS, headline="survival_rate",

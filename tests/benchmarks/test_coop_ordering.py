@@ -13,7 +13,7 @@ import pytest
 
 import benchmarks  # noqa: F401 - registers every task
 from benchmarks.cooperation.reference_scores import PLAY, policy_scores
-from benchmarks.registry import all_tasks
+from collective_bench.registry import all_specs
 
 SIZES = {
     "commons": {"episodes": 3}, "commons_talk": {"episodes": 2, "months": 6},
@@ -42,7 +42,7 @@ ORDER = {
 
 
 def test_every_cooperation_task_is_covered():
-    names = {e.name for e in all_tasks() if e.family == "cooperation"}
+    names = {e.name for e in all_specs() if e.family == "cooperation"}
     assert names == set(PLAY) == set(ORDER) == set(SIZES)
 
 

@@ -13,7 +13,7 @@ import random
 import pytest
 
 import benchmarks  # noqa: F401 - registers every task
-from benchmarks.cooperation import tasks as coop_tasks
+from benchmarks.cooperation import spec as coop_spec
 from benchmarks.cooperation.adapter import (
     COMMONS_ADAPTER,
     DONOR_ADAPTER,
@@ -25,19 +25,20 @@ from benchmarks.cooperation.adapter import (
 )
 from benchmarks.cooperation.pd import PARTNER_KINDS
 from benchmarks.cooperation.pg import PGGame, PGParams
-from benchmarks.registry import get_task
 from collective_bench.driver_inspect import Adapter, ParseError
 from collective_bench.policies import resolve_policy
+from collective_bench.registry import get_spec
+from collective_bench.task_builder import build_task
 from collective_bench.testing import assert_prose_only
 
 SMALL = {
-    "commons": (coop_tasks._make_commons, COMMONS_ADAPTER, {"months": 3}),
-    "commons_talk": (coop_tasks._make_commons, COMMONS_ADAPTER, {"months": 3}),
-    "repeated_pd": (coop_tasks._make_pd, PD_ADAPTER, {"n_agents": 4, "rounds": 4}),
-    "repeated_pd_partners": (coop_tasks._make_pd, PD_ADAPTER, {"rounds": 4}),
-    "public_goods": (coop_tasks._make_pg, PG_ADAPTER, {"group_sizes": "4", "rounds": 3}),
-    "public_goods_punish": (coop_tasks._make_pg, PG_ADAPTER, {"group_sizes": "4", "rounds": 3}),
-    "donor_game": (coop_tasks._make_donor, DONOR_ADAPTER, {"generations": 2, "rounds": 2}),
+    "commons": (coop_spec.make_commons, COMMONS_ADAPTER, {"months": 3}),
+    "commons_talk": (coop_spec.make_commons, COMMONS_ADAPTER, {"months": 3}),
+    "repeated_pd": (coop_spec.make_pd, PD_ADAPTER, {"n_agents": 4, "rounds": 4}),
+    "repeated_pd_partners": (coop_spec.make_pd, PD_ADAPTER, {"rounds": 4}),
+    "public_goods": (coop_spec.make_pg, PG_ADAPTER, {"group_sizes": "4", "rounds": 3}),
+    "public_goods_punish": (coop_spec.make_pg, PG_ADAPTER, {"group_sizes": "4", "rounds": 3}),
+    "donor_game": (coop_spec.make_donor, DONOR_ADAPTER, {"generations": 2, "rounds": 2}),
 }
 LOADED = ("cooperat", "defect", "prisoner", "commons", "free ride", "free-rid", "punish",
           "reputation", "selfish", "greedy", "sustainab", "betray")
@@ -46,7 +47,7 @@ LOADED = ("cooperat", "defect", "prisoner", "commons", "free ride", "free-rid", 
 def episode_prompts(task: str, policy: str) -> list[tuple[str, str, dict]]:
     """(system, user, observation) of every agent asked in one small episode of `task`."""
     make, adapter, args = SMALL[task]
-    sample = get_task(task).build(episodes=1, **args).dataset[0]
+    sample = build_task(get_spec(task), episodes=1, **args).dataset[0]
     game = make(dict(sample.metadata["params"]))
     play = resolve_policy(game.name, policy)
     rng = random.Random(0)
@@ -152,6 +153,6 @@ def test_deduction_points_forms():
     ("donor_game", 0.8),
 ])
 def test_each_task_declares_its_generation_settings(task, temperature):
-    config = get_task(task).build(episodes=1).config
+    config = build_task(get_spec(task), episodes=1).config
     assert config.temperature == temperature
     assert config.max_tokens is not None and 64 <= config.max_tokens <= 512

@@ -7,16 +7,17 @@ commons survives), so this is the maximum over the reference models.
 from __future__ import annotations
 
 import benchmarks  # noqa: F401 - registers every task
-from benchmarks.cooperation import tasks as coop_tasks
-from benchmarks.registry import all_tasks
+from benchmarks.cooperation import spec as coop_spec
 from collective_bench.policies import resolve_policy
+from collective_bench.registry import all_specs
+from collective_bench.task_builder import build_task
 
 BUDGET = 2500
 MAKE = {
-    "commons": coop_tasks._make_commons, "commons_talk": coop_tasks._make_commons,
-    "repeated_pd": coop_tasks._make_pd, "repeated_pd_partners": coop_tasks._make_pd,
-    "public_goods": coop_tasks._make_pg, "public_goods_punish": coop_tasks._make_pg,
-    "donor_game": coop_tasks._make_donor,
+    "commons": coop_spec.make_commons, "commons_talk": coop_spec.make_commons,
+    "repeated_pd": coop_spec.make_pd, "repeated_pd_partners": coop_spec.make_pd,
+    "public_goods": coop_spec.make_pg, "public_goods_punish": coop_spec.make_pg,
+    "donor_game": coop_spec.make_donor,
 }
 
 
@@ -35,11 +36,11 @@ def turns(game, seed: int) -> int:
 
 
 def test_every_cooperation_task_is_counted_and_the_family_fits_the_budget():
-    entries = [e for e in all_tasks() if e.family == "cooperation"]
+    entries = [e for e in all_specs() if e.family == "cooperation"]
     assert {e.name for e in entries} == set(MAKE)
     total = 0
     for entry in entries:
-        task = entry.build(**entry.suite_args)
+        task = build_task(entry, preset="quick")
         for sample in task.dataset:
             game = MAKE[entry.name](dict(sample.metadata["params"]))
             total += turns(game, int(sample.metadata["seed"]))

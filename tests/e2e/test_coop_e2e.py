@@ -17,8 +17,8 @@ from benchmarks.cooperation.tasks import (
     repeated_pd,
     repeated_pd_partners,
 )
-from benchmarks.registry import get_task
 from collective_bench.cli import main
+from collective_bench.registry import get_spec
 from collective_bench.testing import scripted_model as scripted
 
 REFS = ["reference/textbook", "reference/selfish", "reference/random"]
@@ -43,8 +43,8 @@ def test_commons_scripted_reask_and_invalid(tmp_path):
     log = eval(commons(episodes=1, months=4), model=scripted(choose), display="none",
                log_dir=str(tmp_path))[0]
     assert log.status == "success"
-    (v,) = values(log, "commons_scorer")
-    meta = log.samples[0].scores["commons_scorer"].metadata
+    (v,) = values(log, "episode_scorer")
+    meta = log.samples[0].scores["episode_scorer"].metadata
     assert v["survival_rate"] == 1 and v["total_gain"] == 4 * 40 and v["invalid_rate"] == 0.2
     assert meta["asked"] == 20 and meta["reasks"] == 4 + 4 and meta["invalid"] == 4
     assert v["equality"] < 1  # the invalid agent got nothing
@@ -67,15 +67,15 @@ def test_commons_talk_discussion_follows_the_harvest_and_reaches_the_next_prompt
     assert all(r == [8, 9, 10, 11, 12] for r in reports)  # every catch revealed in the talk
     assert seen[:5] == [[]] * 5  # month 1: nobody has talked yet
     assert all(len(texts) == 10 and "said 9 before." in texts[-1] for texts in seen[5:])
-    meta = log.samples[0].scores["commons_scorer"].metadata
+    meta = log.samples[0].scores["episode_scorer"].metadata
     assert meta["asked"] == 5 + 10 + 5
-    assert values(log, "commons_scorer")[0]["survival_rate"] == 1
+    assert values(log, "episode_scorer")[0]["survival_rate"] == 1
 
 
 def test_reference_models_selfish_collapses_the_commons_textbook_sustains_it(tmp_path):
     logs = eval([commons(episodes=3), commons_talk(episodes=1)], model=REFS, display="none",
                 log_dir=str(tmp_path))
-    by = {(log.eval.task.split("/")[-1], log.eval.model): values(log, "commons_scorer")
+    by = {(log.eval.task.split("/")[-1], log.eval.model): values(log, "episode_scorer")
           for log in logs}
     for task in ("commons", "commons_talk"):
         textbook = by[(task, "reference/textbook")]
@@ -92,11 +92,11 @@ def test_pd_scripted_and_reference_models(tmp_path):
     log = eval(repeated_pd(episodes=1, n_agents=4, rounds=3),
                model=scripted(lambda obs, t: f"ANSWER: {obs['options'][0]}"), display="none",
                log_dir=str(tmp_path))[0]
-    (v,) = values(log, "pd_scorer")
+    (v,) = values(log, "episode_scorer")
     assert v["cooperation_rate"] in (0.0, 1.0) and v["invalid_rate"] == 0
     logs = eval([repeated_pd(episodes=2), repeated_pd_partners(episodes=2)], model=REFS,
                 display="none", log_dir=str(tmp_path))
-    by = {(log.eval.task.split("/")[-1], log.eval.model): values(log, "pd_scorer")
+    by = {(log.eval.task.split("/")[-1], log.eval.model): values(log, "episode_scorer")
           for log in logs}
     assert all(v["cooperation_rate"] == 1 and v["normalized_welfare"] == 1
                for v in by[("repeated_pd", "reference/textbook")])
@@ -118,13 +118,13 @@ def test_public_goods_scripted_and_reference_models(tmp_path):
 
     log = eval(public_goods_punish(group_sizes="4", episodes=1, rounds=2), model=scripted(choose),
                display="none", log_dir=str(tmp_path))[0]
-    (v,) = values(log, "pg_scorer")
+    (v,) = values(log, "episode_scorer")
     assert v["contribution_rate"] == 0.25 and v["punishment_rate"] == 1
     assert v["antisocial_punishment"] == 1  # equal contributors punished
-    assert log.samples[0].scores["pg_scorer"].metadata["asked"] == 16
+    assert log.samples[0].scores["episode_scorer"].metadata["asked"] == 16
     logs = eval([public_goods(episodes=1, rounds=4), public_goods_punish(episodes=1, rounds=3)],
                 model=REFS, display="none", log_dir=str(tmp_path))
-    by = {(log.eval.task.split("/")[-1], log.eval.model): values(log, "pg_scorer")
+    by = {(log.eval.task.split("/")[-1], log.eval.model): values(log, "episode_scorer")
           for log in logs}
     for task in ("public_goods", "public_goods_punish"):
         assert [v["group_size"] for v in by[(task, "reference/textbook")]] == [4, 16]
@@ -145,12 +145,12 @@ def test_donor_game_scripted_and_reference_models(tmp_path):
 
     log = eval(donor_game(episodes=1, generations=2, rounds=3), model=scripted(choose),
                display="none", log_dir=str(tmp_path))[0]
-    (v,) = values(log, "donor_scorer")
+    (v,) = values(log, "episode_scorer")
     assert v["final_resources_g1"] == v["final_resources_g2"] == 80
-    assert log.samples[0].scores["donor_scorer"].metadata["asked"] == 6 + 3 + 2 * 3 * 6
+    assert log.samples[0].scores["episode_scorer"].metadata["asked"] == 6 + 3 + 2 * 3 * 6
     assert strategies[:6] == [""] * 6 and all("gives everything" in s for s in strategies[6:])
     logs = eval(donor_game(episodes=1), model=REFS, display="none", log_dir=str(tmp_path))
-    by = {log.eval.model: values(log, "donor_scorer")[0] for log in logs}
+    by = {log.eval.model: values(log, "episode_scorer")[0] for log in logs}
     assert by["reference/textbook"]["final_resources"] > 70
     assert by["reference/selfish"]["final_resources"] == 10
 
@@ -166,9 +166,12 @@ def test_cbench_run_and_scores_report_every_metric_with_cis(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     for task in ("commons", "repeated_pd_partners"):
         got = {r["metric"] for r in rows if r["task"] == task}
-        assert set(get_task(task).metrics) <= got
+        assert {m.name for m in get_spec(task).metrics} <= got
     survival = next(r for r in rows if r["task"] == "commons" and r["metric"] == "survival_rate")
-    assert survival["value"] == 1 and survival["ci_low"] == 1 and survival["n_episodes"] == 2
+    # two surviving episodes: the Wilson interval admits far less than certainty (never a
+    # zero-width interval from a finite sample)
+    assert survival["value"] == 1 and survival["n_episodes"] == 2
+    assert 0 < survival["ci_low"] < 0.5 and survival["ci_high"] == 1
 
 
 def test_the_chat_sent_holds_the_rules_as_system_prompt_and_no_private_field(tmp_path):
@@ -194,4 +197,4 @@ def test_the_chat_sent_holds_the_rules_as_system_prompt_and_no_private_field(tmp
     assert "one thousand dollars" in system and "revealed" in system and "ANSWER:" in system
     for _, user, obs in sent:
         assert obs["game"] not in user and obs["game"] not in system
-    assert values(log, "commons_scorer")[0]["total_gain"] == 100  # "**10**" read as 10 tons
+    assert values(log, "episode_scorer")[0]["total_gain"] == 100  # "**10**" read as 10 tons

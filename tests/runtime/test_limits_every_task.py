@@ -7,12 +7,14 @@ import pytest
 from inspect_ai import eval
 
 import benchmarks  # noqa: F401 - registers the tasks
-from benchmarks.registry import TaskEntry, all_tasks
+from collective_bench.registry import all_specs
+from collective_bench.spec import TaskSpec
+from collective_bench.task_builder import build_task
 
 
-@pytest.mark.parametrize("entry", all_tasks(), ids=lambda e: e.name)
-def test_a_limit_hit_episode_is_incomplete_not_an_error(entry: TaskEntry, tmp_path) -> None:
-    log = eval(entry.build(**dict(entry.suite_args)), model="reference/textbook",
+@pytest.mark.parametrize("entry", all_specs(), ids=lambda e: e.name)
+def test_a_limit_hit_episode_is_incomplete_not_an_error(entry: TaskSpec, tmp_path) -> None:
+    log = eval(build_task(entry, preset="quick"), model="reference/textbook",
                display="none", log_dir=str(tmp_path), token_limit=1)[0]
     assert log.status == "success"
     assert log.samples
