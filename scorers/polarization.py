@@ -37,9 +37,8 @@ against hand-computed values on synthetic populations. Formulas and references:
   default 24-node small world, because an agent is excluded from its own neighbourhood; the
   assortativity's is about -1/(2E - 1) and varies with degrees), so only the excess reads 0 as
   "no sorting". Defined as 0 when every agent holds the same position (nothing to sort), NaN
-  with no edges. The permutation null is the standard one for network homophily (the
-  configuration of ties is kept, only who holds which opinion is shuffled; e.g. Cinelli et
-  al. 2021 compare against shuffled leanings).
+  with no edges. The null is the label-shuffling one of network homophily tests: the ties
+  are kept, only who holds which opinion is shuffled.
 - opinion_change: mean |x_i(t) - x_i(t-1)| over agents and rounds (t = 1 is the assigned start).
 - rewire_rate: ties rewired per agent per round (echo_chambers only).
 - invalid_rate: invalid answers (after the one re-ask) over moves asked.
