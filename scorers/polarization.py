@@ -72,9 +72,9 @@ METRICS = (
 )
 """Reported metrics of opinion_dynamics, in registry order (headline first)."""
 ECHO_METRICS = (
-    "assortativity_excess", "neighbour_correlation", "assortativity", "polarization", "bias", "bias_factual",
-    "bias_contested", "diversity", "clusters", "bimodality", "extremity", "opinion_change",
-    "rewire_rate", "invalid_rate",
+    "assortativity_excess", "neighbour_correlation", "assortativity", "polarization", "bias",
+    "bias_factual", "bias_contested", "diversity", "clusters", "bimodality", "extremity",
+    "opinion_change", "rewire_rate", "invalid_rate",
 )
 """Reported metrics of echo_chambers, in registry order (headline first)."""
 

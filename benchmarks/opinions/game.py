@@ -240,9 +240,9 @@ class OpinionGame:
             if not isinstance(action, dict):  # invalid: opinion unchanged, no message
                 messages[agent] = ""
                 continue
-            value = action.get("opinion")
+            value: Any = action.get("opinion")
             if self._valid(value):
-                opinions[agent] = value
+                opinions[agent] = float(value) if self.params.continuous else int(value)
             messages[agent] = clean_message(str(action.get("message", "")))
         rewired = 0
         adjacency_out = state.adjacency

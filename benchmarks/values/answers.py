@@ -2,10 +2,10 @@
 
 Models answer in many harmless shapes (`ANSWER: B`, `<B>`, `<answer>B</answer>`, `**B**`, `[B]`,
 `(B)`, `B. 102`, lower case, extra spaces). Each reader collects candidates in tiers, strongest
-first: an explicit labelled answer (`ANSWER: x`, `<answer>x</answer>`, "the answer is x"), then a
-marked capital (`<X>`, `[X]`, `(X)`, `**X**`), then the whole reply (`b`, `B. 102`, `102`). The first tier that holds a
-candidate decides; two different candidates within it are ambiguous and refused (ParseError), so
-the driver asks again rather than guessing.
+first: an explicit labelled answer (`ANSWER: x`, `<answer>x</answer>`, "the answer is x"),
+then a marked capital (`<X>`, `[X]`, `(X)`, `**X**`), then the whole reply (`b`, `B. 102`,
+`102`). The first tier that holds a candidate decides; two different candidates within it are
+ambiguous and refused (ParseError), so the driver asks again rather than guessing.
 """
 
 from __future__ import annotations
@@ -59,10 +59,10 @@ def read_letter(text: str, options: dict[str, str]) -> str:
     if marked:
         return _one(marked)
     whole = text.strip().strip("*_`'\"")
-    m = _LEADING_LETTER.match(whole.strip("[]()<>{}"))
-    if m and m.group(1).upper() in letters:
-        letter = m.group(1).upper()
-        if not m.group(2) or _norm(m.group(2)) == _norm(letters[letter]):
+    lead = _LEADING_LETTER.match(whole.strip("[]()<>{}"))
+    if lead and lead.group(1).upper() in letters:
+        letter = lead.group(1).upper()
+        if not lead.group(2) or _norm(lead.group(2)) == _norm(letters[letter]):
             return letter
     by_text = [k for k, v in letters.items() if _norm(v) == _norm(whole)]
     if len(by_text) == 1:

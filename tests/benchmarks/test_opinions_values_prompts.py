@@ -18,8 +18,13 @@ import benchmarks  # noqa: F401 - registers tasks and policies
 from benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER, parse_answer
 from benchmarks.opinions.game import OpinionGame, OpinionParams
 from benchmarks.opinions.policies import POLICIES
-from benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER, parse_quiz, parse_sitting
-from benchmarks.values.adapter import parse_turn
+from benchmarks.values.adapter import (
+    QUIZ_ADAPTER,
+    SURVEY_ADAPTER,
+    parse_quiz,
+    parse_sitting,
+    parse_turn,
+)
 from benchmarks.values.drift_game import DriftGame, DriftParams
 from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
 from benchmarks.values.quiz_game import QuizGame, QuizParams

@@ -71,8 +71,13 @@ def test_reference_models_on_echo_chambers(tmp_path):
 
 
 def test_no_private_field_reaches_a_model_and_settings_apply(tmp_path):
-    from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, ModelUsage
-    from inspect_ai.model import get_model
+    from inspect_ai.model import (
+        ChatMessageSystem,
+        ChatMessageUser,
+        ModelOutput,
+        ModelUsage,
+        get_model,
+    )
 
     from collective_bench.observation import observation_from_metadata
 
