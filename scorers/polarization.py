@@ -225,10 +225,11 @@ def opinion_episode_metrics(
     sign = int(summary["sign"])
     factual = summary["kind"] == "factual"
     b = bias(final, sign)
+    lo, hi = summary.get("scale", (SCALE_LO, SCALE_HI))  # the Game's scale, as it recorded it
     n_agents = len(final)
     rounds = len(steps)
     return {
-        "polarization": esteban_ray(final),
+        "polarization": esteban_ray(final, lo=lo, hi=hi),
         "bias": b,
         "bias_factual": b if factual else math.nan,
         "bias_contested": math.nan if factual else b,

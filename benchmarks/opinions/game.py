@@ -267,6 +267,7 @@ class OpinionGame:
         p = self.params
         return {
             "n_agents": p.n_agents,
+            "scale": [LO, HI],
             "topic_id": p.topic_id,
             "kind": p.kind,
             "sign": p.sign,
