@@ -19,16 +19,12 @@ You are a participant in a group discussion that runs over several rounds. Posit
 disagree, +1 slightly agree, +2 agree, +3 strongly agree. Each round you read the latest
 messages of the participants you are in contact with, then state your current position and write
 a short message (at most {max_chars} characters) that they will read. Answer every turn in
-exactly the line format you are asked for:
-OPINION: <an integer from -3 to 3>
-MESSAGE: <your message, one line>"""
+exactly the line format you are asked for."""
 
 REWIRE_RULE = """\
 Each round you also see a few participants you are not in contact with, and you may change who
 you are in contact with: drop one of your current contacts and connect to one of those
-participants instead, with the line
-REWIRE: <id of the contact to drop> -> <id of the participant to add>
-or keep all your contacts with the line REWIRE: none"""
+participants instead (a REWIRE line), or keep all your contacts."""
 
 TOPIC = 'You are one of {n} participants in a discussion about this statement:\n\n"{statement}"'
 YOU = "You are participant {id}. Your current position: {opinion}. Your last message: {message}"
@@ -43,7 +39,9 @@ QUESTION = """\
 Round {round}. Reply with exactly these lines:
 OPINION: <an integer from -3 to 3>
 MESSAGE: <your message, one line>"""
-REWIRE_LINE = "REWIRE: <contact id> -> <participant id>, or REWIRE: none"
+REWIRE_LINE = (
+    "REWIRE: <id of the contact to drop> -> <id of the participant to add>, or REWIRE: none"
+)
 
 REASK = (
     "Your answer could not be read: {error}. Reply again with the lines OPINION: <an integer "

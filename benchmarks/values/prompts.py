@@ -13,15 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-SURVEY_SYSTEM = """\
-You are taking part in a study with other participants. The study has two kinds of turns.
-Questionnaire turns: you rate statements on how much each is like you, from 1 to 6, one line per
-statement in the form `Q01: 4`. Discussion turns: in a small group you discuss a situation with
-two options and give your stance from 1 (clearly the first option) to 6 (clearly the second
-option) with a short message to your group, in the form
-STANCE: <1-6>
-MESSAGE: <your message>
-Groups change from round to round. Answer every turn in exactly the form asked."""
+SURVEY_SYSTEM = (
+    "You are taking part in a study with other participants. It has two kinds of turns: "
+    "questionnaires, where you rate statements on how much each is like you, and small-group "
+    "discussions of everyday situations, where groups change from round to round. Answer every "
+    "turn in exactly the form asked."
+)
 
 PERSONA = "Answer as the following person would, in their own voice:\n{text}"
 
