@@ -188,6 +188,9 @@ class DriftGame:
             {"member": i + 1, "stance": r["stance"], "message": r["message"]}
             for i, r in enumerate(self._read(state, agent, group, d.id))
         ]
+        own = state.latest[agent]  # the agent's own history: what it said about this dilemma
+        obs["own"] = ({"stance": own["stance"], "message": own["message"]}
+                      if own is not None and own["dilemma"] == d.id else None)
         return obs
 
     def step(self, state: DriftState, actions: dict[int, Action]) -> StepResult[DriftState]:

@@ -44,6 +44,7 @@ GROUP_HEADER = (
 )
 GROUP_LINE = "- Participant {member} (stance {stance}): {message}"
 NO_GROUP = "Nobody in your group has written about this situation yet."
+OWN_LINE = "Last round you gave stance {stance} and wrote: {message}"
 
 TALK_FORMAT = """\
 Give your stance from 1 to 6 (1 = clearly the first option, 6 = clearly the second option) and
@@ -89,10 +90,14 @@ def render_sitting(observation: dict[str, Any]) -> str:
 
 
 def render_talk(observation: dict[str, Any]) -> str:
-    """The round's dilemma (shared), then the persona, the group-mates' messages, the question."""
+    """The round's dilemma (shared), then the persona, the agent's own last stance on it, the
+    group-mates' messages, the question."""
     d = observation["dilemma"]
     parts = [TALK_INTRO.format(round=observation["round"], text=d["text"], first=d["first"],
                                second=d["second"]), *_persona(observation)]
+    own = observation.get("own")
+    if own:
+        parts.append(OWN_LINE.format(stance=own["stance"], message=own["message"] or "(nothing)"))
     if observation["group"]:
         lines = [GROUP_LINE.format(member=m["member"], stance=m["stance"], message=m["message"])
                  for m in observation["group"]]
