@@ -150,6 +150,18 @@ def test_conformity_ks_parameter_drives_the_per_k_metrics(tmp_path):
     assert {"conformity_k2", "conformity_k4"} <= logged and "conformity_k5" not in logged
 
 
+def test_cbench_scores_follow_ks_too(tmp_path, capsys):
+    logs = tmp_path / "logs"
+    assert main(["run", "--task", "conformity", "--model", "reference/random", "-T", "ks=2,4",
+                 "-T", "n_subjects=2", "-T", "n_questions=3", "--episodes", "2",
+                 "--log-dir", str(logs), "--display", "none"]) == 0
+    capsys.readouterr()
+    assert main(["scores", str(logs), "--format", "json"]) == 0
+    metrics = {r["metric"] for r in json.loads(capsys.readouterr().out)}
+    assert {m for m in metrics if m.startswith("conformity_k")} == {"conformity_k2",
+                                                                   "conformity_k4"}
+
+
 def test_reference_models_stable_versus_conformist(tmp_path):
     logs = eval([value_drift(**DRIFT), conformity(**QUIZ)],
                 model=["reference/stable", "reference/conformist"], display="none",
