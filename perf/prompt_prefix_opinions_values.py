@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import collective_bench  # noqa: F401 - offline defaults
 import benchmarks  # noqa: F401 - registers tasks and policies
+import collective_bench  # noqa: F401 - offline defaults
 from benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER
 from benchmarks.opinions.game import OpinionGame, OpinionParams
 from benchmarks.opinions.policies import POLICIES
