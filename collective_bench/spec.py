@@ -199,6 +199,8 @@ class TaskSpec:
     expand: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
     """Task parameters -> one Game parameter set per variant (default: the parameters less
     the run parameters, one variant)."""
+    data_versions: Callable[[], dict[str, str]] | None = None
+    """Versions of the data files the task reads (e.g. a topic bank), written into the log."""
     per_episode: Callable[[dict[str, Any], int, int], list[dict[str, Any]]] | None = None
     """(a variant's Game parameters, base seed, episodes) -> each episode's parameters, for
     tasks whose episodes differ by more than their seed (e.g. one topic per episode)."""

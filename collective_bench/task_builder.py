@@ -152,5 +152,6 @@ def build_task(spec: TaskSpec, preset: str | None = None, **arguments: Any) -> T
             "preset": preset,
             "protocol_source": spec.protocol.source,
             "task_generation": generation,
+            **(spec.data_versions() if spec.data_versions else {}),
         },
     )
