@@ -54,6 +54,9 @@ class Metric:
     group: str = "other"
     pvalue_of: str | None = None
     """For a p-value: the metric it tests. P-values are shown beside it, never ranked."""
+    per: str | None = None
+    """A metric reported once per value of this (list) parameter, as `<name><value>`: e.g.
+    `conformity_k` with per="ks" gives conformity_k1, conformity_k3, ... for ks=1,3."""
 
     def __post_init__(self) -> None:
         if self.direction not in ("higher", "lower", "neutral"):
@@ -209,6 +212,10 @@ class TaskSpec:
         names = [m.name for m in self.metrics]
         if len(set(names)) != len(names):
             raise ValueError(f"task {self.name}: a metric is declared twice")
+        for m in self.metrics:
+            if m.per and m.per not in {p.name for p in self.params}:
+                raise ValueError(f"task {self.name}: metric {m.name} is per {m.per!r}, "
+                                 "which is not a parameter")
         if self.headline not in names:
             raise ValueError(f"task {self.name}: headline {self.headline!r} is not a metric")
         if self.metric(self.headline).direction == "neutral":
@@ -218,10 +225,24 @@ class TaskSpec:
                 self.param(key)
 
     def metric(self, name: str) -> Metric:
+        """The declaration of a reported metric (`conformity_k3` finds `conformity_k`)."""
         for m in self.metrics:
             if m.name == name:
                 return m
+        for m in self.metrics:
+            if m.per and name.startswith(m.name) and name[len(m.name):].isdigit():
+                return m
         raise KeyError(name)
+
+    def metric_names(self, resolved: Mapping[str, Any]) -> list[str]:
+        """The metrics a run with these parameters reports."""
+        out = []
+        for m in self.metrics:
+            if m.per:
+                out += [f"{m.name}{v}" for v in resolved[m.per]]
+            else:
+                out.append(m.name)
+        return out
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -30,6 +30,9 @@ class Declared(Protocol):
     @property
     def bounds(self) -> tuple[float, float] | None: ...
 
+    @property
+    def per(self) -> str | None: ...
+
 
 def per_metric(metrics: Sequence[Declared], special: Mapping[str, Special] | None = None,
                ) -> Callable[[Episodes], dict[str, Estimate]]:
@@ -42,7 +45,14 @@ def per_metric(metrics: Sequence[Declared], special: Mapping[str, Special] | Non
     def aggregate(episodes: Episodes) -> dict[str, Estimate]:
         out = {}
         for m in metrics:
-            if m.name in rules:
+            if m.per:  # one value per parameter value, named <name><value>, as the run had
+                names = sorted({k for e in episodes for k in e
+                                if k.startswith(m.name) and k[len(m.name):].isdigit()},
+                               key=lambda k: int(k[len(m.name):]))
+                for name in names:
+                    out[name] = estimate([e.get(name, float("nan")) for e in episodes],
+                                         m.kind, m.bounds)
+            elif m.name in rules:
                 out[m.name] = rules[m.name](episodes)
             else:
                 missing = [i for i, e in enumerate(episodes) if m.name not in e]

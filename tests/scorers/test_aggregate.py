@@ -16,6 +16,7 @@ class M:
     name: str
     kind: str
     bounds: tuple[float, float] | None = None
+    per: str | None = None
 
 
 EPISODES = [{"won": 1.0, "share": 0.5, "time": 3.0}, {"won": 0.0, "share": 1.0, "time": math.nan},
@@ -44,3 +45,10 @@ def test_declaration_and_episode_function_must_agree() -> None:
         per_metric([M("won", "binary")], {"other": lambda e: Estimate(0, 0, 0, 0)})
     with pytest.raises(ValueError, match="'missing' is declared but episode 0"):
         per_metric([M("missing", "real")])(EPISODES)
+
+
+def test_a_per_parameter_metric_follows_the_values_the_run_had() -> None:
+    episodes = [{"conf_k2": 1.0, "conf_k10": 0.0}, {"conf_k2": 0.0, "conf_k10": 0.0}]
+    out = per_metric([M("conf_k", "binary", per="ks")])(episodes)
+    assert list(out) == ["conf_k2", "conf_k10"]
+    assert out["conf_k2"] == estimate([1, 0], "binary")

@@ -1,0 +1,153 @@
+"""One parameterized suite over every registered task declaration (Melting Pot's habit).
+
+Each task: builds at its defaults and presets; refuses out-of-range parameters with one line;
+plays end to end on the reference models at its smoke preset; its log's metrics are exactly the
+result rows' cells; its headline orders the reference policies as its README says; and no
+field a participant must not see reaches any prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.log import EvalLog
+from inspect_ai.model import ChatMessage, ChatMessageUser, ModelOutput, ModelUsage, get_model
+
+from collective_bench.docs import update_readmes
+from collective_bench.errors import UserError
+from collective_bench.observation import observation_from_metadata
+from collective_bench.reference.provider import reference_answer
+from collective_bench.registry import all_specs
+from collective_bench.results import rows_from_log
+from collective_bench.spec import TaskSpec
+from collective_bench.task_builder import build_task
+from collective_bench.testing import assert_prose_only
+
+SPECS = all_specs()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ids(spec: TaskSpec) -> str:
+    return spec.name
+
+
+def test_every_family_readme_shows_its_declarations() -> None:
+    stale = update_readmes(SPECS, ROOT / "benchmarks", check=True)
+    assert not stale, f"run 'cbench docs' to regenerate: {[str(p) for p in stale]}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_builds_at_defaults_and_at_every_preset(spec: TaskSpec) -> None:
+    for preset in (None, *spec.presets):
+        task = build_task(spec, preset=preset)
+        resolved = spec.resolve(None, preset)
+        assert task.version == spec.version
+        assert len(task.dataset) == resolved["episodes"] * len(spec.variants(resolved))
+        assert task.metadata and task.metadata["params"] == resolved
+    assert {"smoke", "quick"} <= set(spec.presets), "every task needs a smoke and quick preset"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_parameters_out_of_range_are_refused_in_one_line(spec: TaskSpec) -> None:
+    for param in spec.params:
+        bad: list[Any] = []
+        if param.type in (int, float) and not param.many:
+            bad.append("abc")
+            if param.low is not None:
+                bad.append(param.low - 1)
+        for value in bad:
+            with pytest.raises(UserError) as caught:
+                spec.resolve({param.name: value})
+            assert param.name in str(caught.value) and "\n" not in str(caught.value)
+
+
+def _smoke(spec: TaskSpec, model: Any, log_dir: Path, **kwargs: Any) -> EvalLog:
+    log = eval(build_task(spec, preset="smoke"), model=model, display="none",
+               log_dir=str(log_dir), **kwargs)[0]
+    assert log.status == "success", log.error
+    return log
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_log_metrics_are_the_result_rows(spec: TaskSpec, tmp_path: Path) -> None:
+    log = _smoke(spec, "reference/random", tmp_path)
+    assert log.results is not None
+    logged = {name: metric.value for score in log.results.scores
+              for name, metric in score.metrics.items()}
+    rows = rows_from_log(Path(log.location), tmp_path, lambda task: spec.aggregate)
+    assert {r.metric for r in rows} == {m.name for m in spec.metrics}
+    for row in rows:
+        for key, cell in ((row.metric, row.value), (f"{row.metric}_ci_low", row.ci_low),
+                          (f"{row.metric}_ci_high", row.ci_high)):
+            if cell is None:
+                assert key not in logged
+            else:
+                assert logged[key] == pytest.approx(cell, rel=1e-12, abs=1e-12), key
+        assert row.protocol and row.params == spec.resolve(None, "smoke")
+        assert row.task_version == spec.version
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str) and len(value) >= 4:
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _texts(v)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_no_private_field_reaches_any_prompt(spec: TaskSpec, tmp_path: Path) -> None:
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def play(messages: list[ChatMessage], tools: Any, tool_choice: Any, config: Any
+             ) -> ModelOutput:
+        observation = None
+        for message in messages:
+            if isinstance(message, ChatMessageUser):
+                observation = observation_from_metadata(message.metadata)
+        prompt = "\n".join(m.text for m in messages)
+        if observation is not None:
+            seen.append((prompt, observation))
+        answer = reference_answer("textbook", observation, [prompt])
+        output = ModelOutput.from_content(model="mockllm", content=answer)
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
+        return output
+
+    _smoke(spec, get_model("mockllm/model", custom_outputs=play, memoize=False), tmp_path)
+    assert seen, "no prompt carried an observation"
+    leaked = []
+    for prompt, observation in seen:
+        assert_prose_only(prompt)
+        for key in spec.adapter.private_fields:
+            if key not in observation:
+                continue
+            value = observation[key]
+            if json.dumps(value) in prompt:
+                leaked.append(key)
+            leaked += [f"{key}: {t!r}" for t in _texts(value) if t in prompt]
+    assert not leaked, f"private fields in prompts: {sorted(set(leaked))[:5]}"
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.reference_order], ids=ids)
+def test_headline_orders_the_reference_policies(spec: TaskSpec, tmp_path: Path) -> None:
+    headline = spec.metric(spec.headline)
+    values = {}
+    for policy in spec.reference_order:
+        log = _smoke(spec, f"reference/{policy}", tmp_path / policy)
+        rows = rows_from_log(Path(log.location), tmp_path, lambda task: spec.aggregate)
+        (row,) = [r for r in rows if r.metric == spec.headline]
+        assert row.value is not None and math.isfinite(row.value), policy
+        values[policy] = row.value
+    ordered = [values[p] for p in spec.reference_order]  # best first
+    sign = 1 if headline.direction == "higher" else -1
+    assert all(sign * (a - b) >= 0 for a, b in zip(ordered, ordered[1:], strict=False)), values
+    assert sign * (ordered[0] - ordered[-1]) > 0, f"the headline does not separate: {values}"
