@@ -19,12 +19,12 @@ import collective_bench  # noqa: F401 - offline defaults
 from benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER
 from benchmarks.opinions.game import OpinionGame, OpinionParams
 from benchmarks.opinions.policies import POLICIES
-from benchmarks.registry import get_task
 from benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER
 from benchmarks.values.drift_game import DriftGame, DriftParams
 from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
 from benchmarks.values.quiz_game import QuizGame, QuizParams
 from collective_bench.driver_direct import run_direct
+from collective_bench.registry import get_spec as get_task
 
 
 def measure(game: Any, adapter: Any, policy: Any) -> tuple[int, float, float]:
@@ -42,7 +42,7 @@ def measure(game: Any, adapter: Any, policy: Any) -> tuple[int, float, float]:
 
 def main() -> None:
     def args(name: str) -> dict[str, Any]:
-        out = dict(get_task(name).suite_args)
+        out = dict(get_task(name).presets["quick"])
         out.pop("episodes", None)
         return out
 

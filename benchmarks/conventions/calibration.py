@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from benchmarks.conventions.minimal import MinimalNamingGame, MinimalState, speaker_policy
-from benchmarks.registry import Calibration
 from collective_bench.driver_direct import run_direct
 from collective_bench.errors import UserError
+from collective_bench.registry import Calibration
 from collective_bench.seeds import derive_seed
 
 

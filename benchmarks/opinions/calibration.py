@@ -25,9 +25,9 @@ import numpy as np
 
 from benchmarks.opinions.game import HI, LO, OpinionGame, OpinionParams
 from benchmarks.opinions.policies import bounded_confidence
-from benchmarks.registry import Calibration
 from collective_bench.driver_direct import run_direct
 from collective_bench.errors import UserError
+from collective_bench.registry import Calibration
 from collective_bench.seeds import derive_seed
 from scorers.polarization import MIN_CLUSTER_SHARE, major_clusters
 

@@ -6,8 +6,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER
-from benchmarks.opinions.game import OpinionGame, OpinionParams
-from benchmarks.opinions.game import INITIALS, TOPOLOGIES
+from benchmarks.opinions.game import INITIALS, TOPOLOGIES, OpinionGame, OpinionParams
 from benchmarks.opinions.topics import SELECTIONS, bank_version, episode_topics
 from collective_bench.registry import register
 from collective_bench.spec import Generation, Metric, Param, Protocol, TaskSpec
@@ -119,7 +118,7 @@ OPINION_DYNAMICS = register(TaskSpec(
     protocol=PROTOCOL, params=params(echo=False), make_game=make_game, adapter=ADAPTER,
     episode_metrics=opinion_episode_metrics, aggregate=per_metric(OPINION_METRICS),
     metrics=OPINION_METRICS, headline="polarization", generation=GENERATION,
-    presets={"quick": QUICK, "smoke": {"n_agents": 4, "max_rounds": 2, "episodes": 2},
+    presets={"quick": QUICK, "smoke": {"n_agents": 6, "max_rounds": 2, "episodes": 2},
              "cpu": {"n_agents": 8, "max_rounds": 4, "episodes": 4}},
     expand=_expand(False), per_episode=_topics,
     data_versions=lambda: {"topic_bank_version": bank_version()},
@@ -130,7 +129,7 @@ ECHO_CHAMBERS = register(TaskSpec(
     protocol=PROTOCOL, params=params(echo=True), make_game=make_game, adapter=REWIRE_ADAPTER,
     episode_metrics=opinion_episode_metrics, aggregate=per_metric(ECHO_METRICS),
     metrics=ECHO_METRICS, headline="assortativity_excess", generation=GENERATION,
-    presets={"quick": QUICK, "smoke": {"n_agents": 4, "max_rounds": 2, "episodes": 2},
+    presets={"quick": QUICK, "smoke": {"n_agents": 6, "max_rounds": 2, "episodes": 2},
              "cpu": {"n_agents": 8, "max_rounds": 4, "episodes": 4}},
     expand=_expand(True), per_episode=_topics,
     data_versions=lambda: {"topic_bank_version": bank_version()},

@@ -7,7 +7,8 @@ n_agents x max_rounds (a reference model never needs a re-ask).
 from __future__ import annotations
 
 import benchmarks  # noqa: F401 - registers every task
-from benchmarks.registry import all_tasks
+from collective_bench.registry import all_specs as all_tasks
+from collective_bench.task_builder import build_task
 
 BUDGET = 2500
 
@@ -17,7 +18,7 @@ def test_quick_suite_turns_within_budget():
     assert {e.name for e in entries} == {"opinion_dynamics", "echo_chambers"}
     turns = 0
     for entry in entries:
-        task = entry.build(**entry.suite_args)
+        task = build_task(entry, preset="quick")
         for sample in task.dataset:
             params = sample.metadata["params"]
             turns += params["n_agents"] * params["max_rounds"]
