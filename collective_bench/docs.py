@@ -62,7 +62,8 @@ def task_section(spec: TaskSpec) -> str:
     lines += ["", "| metric | better | interval | definition | formula | reference |",
               "|---|---|---|---|---|---|"]
     for m in spec.metrics:
-        name = f"**`{m.name}`** (headline)" if m.name == spec.headline else f"`{m.name}`"
+        label = f"{m.name}<{m.per}>" if m.per else m.name
+        name = f"**`{label}`** (headline)" if m.name == spec.headline else f"`{label}`"
         unit = f" ({m.unit})" if m.unit else ""
         lines.append(f"| {name}{unit} | {ARROWS[m.direction]} | {m.kind} | "
                      f"{_cell(m.definition)} | `{m.formula}` | {_cell(m.reference)} |")
@@ -82,12 +83,38 @@ def render_readme(text: str, specs: Sequence[TaskSpec]) -> str:
     return text.rstrip("\n") + "\n\n## Tasks, parameters and metrics\n\n" + block + "\n"
 
 
+def suite_table(specs: Sequence[TaskSpec]) -> str:
+    """The repository README's table of every task."""
+    lines = ["| family | task | version | what it measures | headline |", "|---|---|---|---|---|"]
+    for s in sorted(specs, key=lambda s: (s.family, s.name)):
+        arrow = "↑" if s.metric(s.headline).direction == "higher" else "↓"
+        lines.append(f"| {s.family} | `{s.name}` | {s.version} | {_cell(s.summary)} | "
+                     f"`{s.headline}` {arrow} |")
+    return "\n".join(lines)
+
+
+def _replace_block(text: str, body: str) -> str | None:
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
+    if not pattern.search(text):
+        return None
+    return pattern.sub(lambda _m: f"{START}\n\n{body}\n\n{END}", text)
+
+
 def update_readmes(specs: Sequence[TaskSpec], root: Path, check: bool) -> list[Path]:
-    """Rewrite (or, with `check`, only compare) each family README; returns the stale ones."""
+    """Rewrite (or, with `check`, only compare) each family README and the repository
+    README's task table (`root` is the folder of the families); returns the stale ones."""
+    stale = []
+    top = root.parent / "README.md"
+    if top.is_file():
+        text = top.read_text(encoding="utf-8")
+        new = _replace_block(text, suite_table(specs))
+        if new is not None and new != text:
+            stale.append(top)
+            if not check:
+                top.write_text(new, encoding="utf-8")
     families: dict[str, list[TaskSpec]] = {}
     for spec in specs:
         families.setdefault(spec.family, []).append(spec)
-    stale = []
     for family, members in sorted(families.items()):
         path = root / family / "README.md"
         text = path.read_text(encoding="utf-8")
