@@ -22,3 +22,10 @@ def litellm() -> Any:
     from collective_bench.providers.litellm_api import LiteLLMAPI
 
     return LiteLLMAPI
+
+
+@modelapi(name="local")
+def local() -> Any:
+    from collective_bench.providers.local.api import LocalAPI
+
+    return LocalAPI
