@@ -79,7 +79,8 @@ def main() -> None:
     start_guards(int(options["parent_pid"]), bool(options["pdeathsig"]))
     server = None
     if options.get("dummy"):  # tests: the same process and guards, without a model
-        print("ready", flush=True)
+        if options["dummy"] == "ready":
+            print("ready", flush=True)
     else:
         try:
             server = serve(options)

@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -43,8 +44,9 @@ class ServerSettings:
     timeout: int = 600
     """The server's own read/write timeout (seconds)."""
     start_timeout: float = 120.0
-    dummy: bool = False
-    """Tests: run the child and its guards without loading a model."""
+    dummy: str = ""
+    """Tests: run the child and its guards without a model ("ready": report ready at once,
+    "silent": never report, like a server that never becomes healthy)."""
 
 
 def port_in_use(port: int) -> bool:
@@ -121,11 +123,13 @@ class LocalServer:
             code = self.process.poll()
             if code is not None:
                 raise UserError(
-                    f"the local model server failed to start (exit {code}: {self._last_error()}); "
-                    f"full log: {self.log_path}"
+                    f"the local model server failed to start ({self._last_error()}); check that "
+                    f"the file is a complete llama.cpp model, full log: {self.log_path}"
                 )
             if self.settings.dummy:
-                if self.process.stdout is not None and self.process.stdout.readline():
+                assert self.process.stdout is not None
+                ready = select.select([self.process.stdout], [], [], 0.2)[0]
+                if ready and self.process.stdout.readline():
                     return
                 continue
             with contextlib.suppress(OSError, urllib.error.URLError), \
@@ -140,14 +144,14 @@ class LocalServer:
         )
 
     def _last_error(self) -> str:
+        """llama.cpp's first error line (the cause; later ones repeat it), else our marker."""
         if self.log_path is None or not self.log_path.is_file():
             return "no log"
-        lines = [line.strip() for line in
-                 self.log_path.read_text(errors="replace").splitlines() if line.strip()]
-        marked = [line for line in lines if line.startswith("cbench-local-error:")]
-        errors = [line for line in lines if " E " in line or "error" in line.lower()]
-        chosen = (marked or errors or lines or ["no output"])[-1]
-        return chosen.removeprefix("cbench-local-error: ")[:300]
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        errors = [line.split(" E ", 1)[1].strip() for line in lines if " E " in line]
+        marked = [line.removeprefix("cbench-local-error: ") for line in lines
+                  if line.startswith("cbench-local-error:")]
+        return ((errors or marked or ["no output"])[0])[:300]
 
     def stop(self, keep_log: bool = False) -> None:
         """SIGKILL the child (it ignores SIGTERM) and reap it; keep the log only on failure."""

