@@ -61,7 +61,8 @@ def test_naming_game_played_by_the_real_0_5b(tmp_path):
     run = subprocess.Popen(
         [str(inspect), "eval", "benchmarks/conventions/tasks.py@naming_game",
          "--model", f"local/{MODEL}", "-T", "n_agents=2", "-T", "max_rounds=2",
-         "-T", "episodes=1", "--log-dir", str(tmp_path), "--display", "none"],
+         "-T", "episodes=1", "--temperature", "0.5", "--max-tokens", "24",
+         "--log-dir", str(tmp_path), "--display", "none"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output, _ = run.communicate(timeout=900)
     print(f"local 0.5B smoke: {time.monotonic() - started:.0f} s")
@@ -83,6 +84,23 @@ def test_naming_game_played_by_the_real_0_5b(tmp_path):
         assert 0.0 <= meta["prompt_cache_share"] <= 1.0
         assert meta["prompt_tokens_total"] == (call.output.usage.input_tokens
                                                + (call.output.usage.input_tokens_cache_read or 0))
-        assert call.call is not None and call.call.request["extra_body"]["cache_prompt"] is True
+        assert call.output.usage.output_tokens <= 24
+        request = call.call.request if call.call is not None else {}
+        assert request["extra_body"]["cache_prompt"] is True
+        assert request["temperature"] == 0.5 and request["max_tokens"] == 24
+        # only what a participant sees goes over the wire: role and text, no metadata
+        assert all(set(m) <= {"role", "content"} for m in request["messages"])
     # the fixed prompt prefix is reused across calls of one episode
     assert max(c.output.metadata["prompt_cache_share"] for c in calls[1:]) > 0.2
+
+
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_missing_weights_fail_under_ci_and_skip_elsewhere(monkeypatch, ci):
+    def missing(name):
+        raise UserError("weights are not installed")
+
+    monkeypatch.setattr(sys.modules[__name__], "resolve", missing)
+    monkeypatch.setenv("CI", ci)
+    expected = pytest.fail.Exception if ci == "true" else pytest.skip.Exception
+    with pytest.raises(expected):
+        _require_model()

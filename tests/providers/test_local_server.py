@@ -172,3 +172,19 @@ def test_prefix_cache_share_from_llama_cpp_timings_or_openai_usage():
     openai_style = {"usage": {"prompt_tokens": 100, "prompt_tokens_details": {"cached_tokens": 0}}}
     assert cache_metadata(openai_style)["prompt_cache_share"] == 0.0
     assert cache_metadata({"usage": {"prompt_tokens": 10}}) == {}
+
+
+def test_generate_config_reaches_the_request_with_the_prefix_cache_on():
+    from inspect_ai.model import GenerateConfig
+
+    api = LocalAPI.__new__(LocalAPI)  # no server: only the request shaping is under test
+    api.model_name, api.service = "qwen2.5-coder-0.5b", "local"
+    params = api.completion_params(
+        GenerateConfig(temperature=0.5, max_tokens=8, stop_seqs=["\n"],
+                       extra_body={"cache_prompt": False, "n_probs": 0}), tools=False)
+    assert params["temperature"] == 0.5 and params["max_tokens"] == 8
+    assert params["stop"] == ["\n"]
+    # a user's explicit extra_body wins; otherwise the cache is on
+    assert params["extra_body"] == {"cache_prompt": False, "n_probs": 0}
+    assert api.completion_params(GenerateConfig(), tools=False)["extra_body"] == {
+        "cache_prompt": True}
