@@ -86,7 +86,8 @@ class LocalAPI(OpenAICompatibleAPI):
         if base_url is not None:
             raise UserError("local models start their own server; drop --model-base-url")
         args = parse_model_args(model_args)
-        self._connections = int(args.pop("max_connections", 1))
+        # one connection per server slot: more would only queue inside the server
+        self._connections = int(args.pop("max_connections", args.get("n_parallel", 1)))
         path = resolve(model_name)
         self._settings = ServerSettings(model_path=str(path), alias=model_name, **args)
         self._server: LocalServer = shared_server(self._settings)
