@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
+import sys
 import time
 import types
 from pathlib import Path
@@ -115,7 +116,11 @@ def main() -> None:
             results: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
             for _ in range(args.repeats):
                 for name, chats in variants.items():
-                    results[name].extend(play_round(client, chats, args.max_tokens))
+                    rows = play_round(client, chats, args.max_tokens)
+                    results[name].extend(rows)
+                    print(f"  threads={threads} {name}: a round at "
+                          f"{statistics.mean(r['seconds'] for r in rows):.2f} s/call",
+                          file=sys.stderr, flush=True)
         finally:
             server.stop()
         per_call = {}
