@@ -66,13 +66,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def spawn_child(options: dict[str, object], stderr: IO[bytes] | int) -> subprocess.Popen[bytes]:
-    """Start the child with the guards that end it with this process (see `_child`)."""
+def spawn_child(options: dict[str, object], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """Start the child with the guards that end it with this process (see `_child`).
+
+    Its output goes to `log` (a pipe nobody reads would fill and block the server), except a
+    dummy's stdout, which reports readiness to the tests.
+    """
     options = dict(options, parent_pid=os.getpid(),
                    pdeathsig=threading.current_thread() is threading.main_thread())
     return subprocess.Popen(
         [sys.executable, "-m", CHILD_MODULE, json.dumps(options)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, close_fds=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE if options.get("dummy") else log,
+        stderr=log, close_fds=True,
     )
 
 
@@ -106,7 +111,7 @@ class LocalServer:
                                          delete=False) as log:
             self.log_path = Path(log.name)
             options = dict(asdict(settings), port=self.port)
-            self.process = spawn_child(options, stderr=log)
+            self.process = spawn_child(options, log)
         _LIVE.add(self)
         try:
             self._wait_healthy()
