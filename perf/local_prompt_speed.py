@@ -10,6 +10,7 @@ their ratio. Generation settings are the same for both (v0.1.0 sent none; `--max
 rambling answers for both if given).
 
     .venv/bin/python perf/local_prompt_speed.py [--repeats 2] [--threads 1,2] [--max-tokens N]
+        [--calls 24]
 
 Needs the `local-0-5b` extra.
 """
@@ -105,8 +106,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="rounds per variant")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--max-tokens", type=int, default=None)
+    parser.add_argument("--calls", type=int, default=24,
+                        help="the round's first N agents only (a loaded machine is slow)")
     args = parser.parse_args()
-    variants = prompt_variants()
+    variants = {name: chats[:args.calls] for name, chats in prompt_variants().items()}
     model = resolve("qwen2.5-coder-0.5b")
     for threads in [int(t) for t in args.threads.split(",")]:
         server = LocalServer(ServerSettings(model_path=str(model), alias="m",
