@@ -13,6 +13,15 @@ rambling answers for both if given).
         [--calls 24]
 
 Needs the `local-0-5b` extra.
+
+Measured 2026-12-02 on the shared 2-core machine (load average 6-12 from other sessions, so
+absolute seconds are ~5-10x a quiet machine's; read the ratios). Both variants generate ~4.4
+tokens per call here (the 0.5B answered `ANSWER: x` without copying the block), so the gap is
+prompt evaluation: 470 against 309 prompt tokens per call.
+- 1 thread, 2 x 24 calls per variant: v0.1.0 21.33 s/call (47% of prompt tokens from the prefix
+  cache), no block 10.62 s/call (60%): 2.01x.
+- 2 threads, 8 calls per variant (load ~10): 25.03 against 22.73 s/call: 1.10x; 2 threads stall
+  under load (single calls took 40-75 s in an aborted 24-call round), so 1 thread is the default.
 """
 
 from __future__ import annotations
