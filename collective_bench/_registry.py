@@ -28,3 +28,10 @@ def litellm() -> Any:
     offline_defaults()
 
     return LiteLLMAPI
+
+
+@modelapi(name="local")
+def local() -> Any:
+    from collective_bench.providers.local.api import LocalAPI
+
+    return LocalAPI
