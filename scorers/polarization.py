@@ -30,6 +30,15 @@ against hand-computed values on synthetic populations. Formulas and references:
   (sum - x_i) / (n - 1)).
 - assortativity: Newman's numeric assortativity coefficient of the opinion over the graph's edges
   (Newman, PRE 2003), via networkx. NaN when undefined.
+- assortativity_excess (echo_chambers' headline): the assortativity minus its mean under random
+  permutation of the same opinions over the nodes of the same final graph (PERMUTATIONS seeded
+  permutations): how much more like-minded neighbours are than chance on that graph. Neither
+  raw index has a null of 0 on a finite graph (neighbour_correlation's is about -0.12 on the
+  default 24-node small world, because an agent is excluded from its own neighbourhood; the
+  assortativity's is about -1/(2E - 1) and varies with degrees), so only the excess reads 0 as
+  "no sorting". Defined as 0 when every agent holds the same position (nothing to sort), NaN
+  with no edges. The null is the label-shuffling one of network homophily tests: the ties
+  are kept, only who holds which opinion is shuffled.
 - opinion_change: mean |x_i(t) - x_i(t-1)| over agents and rounds (t = 1 is the assigned start).
 - rewire_rate: ties rewired per agent per round (echo_chambers only).
 - invalid_rate: invalid answers (after the one re-ask) over moves asked.
@@ -54,16 +63,18 @@ CLUSTER_GAP = 1.0
 """On the 7-point scale adjacent levels belong to one cluster; an empty level splits."""
 MIN_CLUSTER_SHARE = 0.1
 
+PERMUTATIONS = 1000
+"""Seeded permutations behind assortativity_excess (its Monte Carlo error is about 0.005)."""
 METRICS = (
     "polarization", "bias", "bias_factual", "bias_contested", "diversity", "clusters",
-    "bimodality", "extremity", "neighbour_correlation", "assortativity", "opinion_change",
-    "invalid_rate",
+    "bimodality", "extremity", "assortativity_excess", "neighbour_correlation", "assortativity",
+    "opinion_change", "invalid_rate",
 )
 """Reported metrics of opinion_dynamics, in registry order (headline first)."""
 ECHO_METRICS = (
-    "neighbour_correlation", "assortativity", "polarization", "bias", "bias_factual",
-    "bias_contested", "diversity", "clusters", "bimodality", "extremity", "opinion_change",
-    "rewire_rate", "invalid_rate",
+    "assortativity_excess", "neighbour_correlation", "assortativity", "polarization", "bias",
+    "bias_factual", "bias_contested", "diversity", "clusters", "bimodality", "extremity",
+    "opinion_change", "rewire_rate", "invalid_rate",
 )
 """Reported metrics of echo_chambers, in registry order (headline first)."""
 
@@ -163,6 +174,38 @@ def assortativity(opinions: Sequence[float], edges: Sequence[Sequence[int]]) -> 
     return value if math.isfinite(value) else math.nan
 
 
+def _pearson_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pearson r of each row of a against the same row of b (NaN where a row is constant)."""
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    den = np.sqrt((a * a).sum(axis=-1) * (b * b).sum(axis=-1))
+    with np.errstate(all="ignore"):
+        return np.where(den > 0, (a * b).sum(axis=-1) / np.where(den > 0, den, 1), np.nan)
+
+
+def assortativity_excess(
+    opinions: Sequence[float], edges: Sequence[Sequence[int]], permutations: int = PERMUTATIONS,
+    seed: int = 0,
+) -> float:
+    """Opinion assortativity minus its mean over seeded random permutations of the opinions on
+    the same graph (0 = no more sorting than chance; 0 at consensus; NaN with no edges)."""
+    x = _array(opinions)
+    if not len(edges):
+        return math.nan
+    if np.all(x == x[0]):
+        return 0.0
+    pairs = np.asarray([[int(u), int(v)] for u, v in edges])
+    src = np.concatenate([pairs[:, 0], pairs[:, 1]])  # both directions: Newman's undirected r
+    dst = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    observed = float(_pearson_rows(x[src][None, :], x[dst][None, :])[0])
+    if math.isnan(observed):
+        return math.nan
+    rng = np.random.default_rng(seed)
+    shuffled = x[np.argsort(rng.random((permutations, x.size)), axis=1)]
+    null = _pearson_rows(shuffled[:, src], shuffled[:, dst])
+    return observed - float(np.nanmean(null))
+
+
 def opinion_change(trajectory: Sequence[Sequence[float]]) -> float:
     """Mean |x_i(t) - x_i(t-1)| over agents and steps of a (rounds+1) x N trajectory."""
     x = np.asarray([list(row) for row in trajectory], dtype=float)
@@ -182,10 +225,11 @@ def opinion_episode_metrics(
     sign = int(summary["sign"])
     factual = summary["kind"] == "factual"
     b = bias(final, sign)
+    lo, hi = summary.get("scale", (SCALE_LO, SCALE_HI))  # the Game's scale, as it recorded it
     n_agents = len(final)
     rounds = len(steps)
     return {
-        "polarization": esteban_ray(final),
+        "polarization": esteban_ray(final, lo=lo, hi=hi),
         "bias": b,
         "bias_factual": b if factual else math.nan,
         "bias_contested": math.nan if factual else b,
@@ -195,6 +239,7 @@ def opinion_episode_metrics(
         "extremity": extremity(final),
         "neighbour_correlation": neighbour_correlation(final, edges),
         "assortativity": assortativity(final, edges),
+        "assortativity_excess": assortativity_excess(final, edges),
         "opinion_change": opinion_change(trajectory),
         "rewire_rate": (
             sum(int(s.get("rewired", 0)) for s in steps) / (n_agents * rounds)

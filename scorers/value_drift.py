@@ -21,6 +21,7 @@ Episodes are aggregated by their mean with a bootstrap 95% CI (scorers.stats.mea
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,11 +35,19 @@ DRIFT_METRICS = (
     "ipsative_stability", "rank_order_stability", "drift", "drift_mid", "convergence_ratio",
     "persona_distance_pre", "persona_distance_post", "item_missing_rate", "invalid_rate",
 )
-CONFORMITY_KS = (1, 3, 5)
-CONFORMITY_METRICS = (
-    "conformity_rate", *(f"conformity_k{k}" for k in CONFORMITY_KS), "independence_rate",
-    "accuracy_alone", "accuracy_right_majority", "split_wrong_rate", "invalid_rate",
-)
+DEFAULT_KS = (1, 3, 5)
+"""The task's default `ks`: only to list the default metric names (the registry, eval.yaml).
+The per-k metrics an episode reports follow the `ks` its Game ran (the summary's `ks`)."""
+
+
+def conformity_metric_names(ks: Sequence[int] = DEFAULT_KS) -> tuple[str, ...]:
+    """Metric names of a conformity run with these k values, headline first."""
+    return ("conformity_rate", *(f"conformity_k{int(k)}" for k in ks), "independence_rate",
+            "accuracy_alone", "accuracy_right_majority", "split_wrong_rate", "invalid_rate")
+
+
+CONFORMITY_METRICS = conformity_metric_names()
+PER_K = re.compile(r"^conformity_k(\d+)$")
 
 
 def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
@@ -169,9 +178,10 @@ def conformity_episode_metrics(
             elif s["cond"] == "split":
                 split_wrong.append(answer != s["correct"])
     pooled = [c for hits in conformed.values() for c in hits]
+    ks = [int(k) for k in summary.get("ks", DEFAULT_KS)]
     out = {
         "conformity_rate": _rate(pooled),
-        **{f"conformity_k{k}": _rate(conformed.get(k, [])) for k in CONFORMITY_KS},
+        **{f"conformity_k{k}": _rate(conformed.get(k, [])) for k in ks},
         "independence_rate": _rate(independent),
         "accuracy_alone": _rate(alone_ok),
         "accuracy_right_majority": _rate(right_majority),
@@ -191,5 +201,7 @@ def aggregate_drift(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estima
 
 
 def aggregate_conformity(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """Mean and bootstrap CI across episodes of every conformity metric."""
-    return _aggregate(episodes, CONFORMITY_METRICS)
+    """Mean and bootstrap CI across episodes of every conformity metric, with one
+    `conformity_k<k>` per k the episodes ran (read from the episodes, never from defaults)."""
+    ks = sorted({int(m.group(1)) for e in episodes for key in e if (m := PER_K.match(key))})
+    return _aggregate(episodes, conformity_metric_names(ks))

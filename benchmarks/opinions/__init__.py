@@ -27,7 +27,7 @@ register(TaskEntry(
 ))
 register(TaskEntry(
     name="echo_chambers", family="opinions", version=_tasks.ECHO_VERSION,
-    build=_tasks.echo_chambers, aggregate=aggregate_echo, headline="neighbour_correlation",
+    build=_tasks.echo_chambers, aggregate=aggregate_echo, headline="assortativity_excess",
     summary="The same discussion, but agents may swap a tie each round: do echo chambers form?",
     metrics=ECHO_METRICS, suite_args=dict(QUICK),
 ))

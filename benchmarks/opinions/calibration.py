@@ -1,49 +1,62 @@
-"""Calibration of the opinions family: Deffuant's cluster counts under the direct driver.
+"""Calibration of the opinions family: the opinion_dynamics task's own Game against Deffuant.
 
-Deffuant et al. (2000): with N = 1000 opinions uniform on [0, 1], random pairwise encounters and
-mu = 0.5, the population ends in about floor(1 / (2 eps)) major clusters, and in consensus for
-eps >= 0.5. `cbench calibrate opinions` reproduces this with `deffuant.DeffuantModel` and the
-family's own cluster metric (`scorers.polarization.major_clusters`), so the metric that counts
-clusters in LLM populations is checked against the textbook result.
+Deffuant et al. (2000): with opinions uniform on [0, 1], random encounters and mu = 0.5, the
+population ends in about floor(1 / (2 eps)) major clusters, and in consensus for eps >= 0.5.
+`cbench calibrate opinions` runs the task's Game (`game.OpinionGame`: the graph, the shown
+neighbours, the simultaneous rounds, the step rule that scores LLM populations) under the direct
+driver, with every agent the task's scripted Deffuant agent (`policies.bounded_confidence`), and
+counts clusters with the task's own metric (`scorers.polarization.major_clusters`).
+
+What differs from the 2000 paper, and why: the Game's positions live on the 7-point scale, so
+the calibration uses its continuous mode (positions real in [-3, 3], never shown to a model;
+eps and the cluster gap are rescaled by the scale's range, 6); each round every agent meets one
+random neighbour among those shown and moves toward it (asymmetric, simultaneous: the task's
+round), where the paper moves both ends of one random pair at a time. The cluster-count result
+is known to hold for such variants (Weisbuch, Deffuant, Amblard & Nadal, Complexity 2002).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
 import numpy as np
 
-from benchmarks.opinions.deffuant import DeffuantModel
+from benchmarks.opinions.game import HI, LO, OpinionGame, OpinionParams
+from benchmarks.opinions.policies import bounded_confidence
 from benchmarks.registry import Calibration
 from collective_bench.driver_direct import run_direct
 from collective_bench.errors import UserError
 from collective_bench.seeds import derive_seed
 from scorers.polarization import MIN_CLUSTER_SHARE, major_clusters
 
+RANGE = HI - LO
 CLUSTER_GAP = 0.01
 """On [0, 1], opinions closer than this belong to one cluster (settled clusters are points)."""
 
 
-def final_clusters(n_agents: int, eps: float, mu: float, seed: int) -> int:
-    """Major clusters (>= 10% of agents) once one Deffuant run has settled."""
-    trajectory = run_direct(DeffuantModel(n_agents, eps, mu), seed, lambda _agent: _no_policy,
-                            keep_steps=False)
-    return major_clusters(trajectory.summary["opinions"], CLUSTER_GAP, MIN_CLUSTER_SHARE)
-
-
-def _no_policy(observation: dict[str, Any], rng: Any) -> None:
-    """Never called: the model's rule is the whole dynamics (no agent acts)."""
-    return None
+def final_clusters(n_agents: int, eps: float, mu: float, seed: int, rounds: int) -> int:
+    """Major clusters (>= 10% of agents) after `rounds` rounds of the task's Game."""
+    game = OpinionGame(OpinionParams(
+        n_agents=n_agents, max_rounds=rounds, topology="complete", degree=n_agents - 1,
+        continuous=True,
+    ))
+    policy = functools.partial(bounded_confidence, eps=eps * RANGE, mu=mu)
+    trajectory = run_direct(game, seed, lambda _agent: policy, keep_steps=False)
+    final = trajectory.summary["final_opinions"]
+    return major_clusters(final, CLUSTER_GAP * RANGE, MIN_CLUSTER_SHARE)
 
 
 def calibrate_deffuant(
-    epsilons: list[float], n_agents: int = 1000, runs: int = 10, seed: int = 0, mu: float = 0.5
+    epsilons: list[float], n_agents: int = 200, runs: int = 5, seed: int = 0, mu: float = 0.5,
+    rounds: int = 150,
 ) -> dict[str, Any]:
     """Mean number of major clusters per eps, next to the floor(1 / (2 eps)) prediction."""
     means = []
     for eps in epsilons:
-        counts = [final_clusters(n_agents, eps, mu, derive_seed("calibrate-opinions", seed, eps, r))
+        counts = [final_clusters(n_agents, eps, mu,
+                                 derive_seed("calibrate-opinions", seed, eps, r), rounds)
                   for r in range(runs)]
         means.append(float(np.mean(counts)))
     return {
@@ -52,7 +65,9 @@ def calibrate_deffuant(
         "predicted": [max(1, math.floor(1 / (2 * e) + 1e-9)) for e in epsilons],
         "n": n_agents,
         "runs": runs,
+        "rounds": rounds,
         "mu": mu,
+        "game": "opinion_dynamics (OpinionGame, complete graph, continuous mode)",
     }
 
 
@@ -68,8 +83,9 @@ def _csv_floats(text: str) -> list[float]:
 
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--epsilons", default="0.15,0.2,0.25,0.3", help="confidence bounds")
-    parser.add_argument("--n", type=int, default=1000, help="population size")
-    parser.add_argument("--runs", type=int, default=10, help="runs per epsilon")
+    parser.add_argument("--n", type=int, default=200, help="population size")
+    parser.add_argument("--runs", type=int, default=5, help="runs per epsilon")
+    parser.add_argument("--rounds", type=int, default=150, help="rounds per run")
     parser.add_argument("--mu", type=float, default=0.5, help="convergence parameter")
     parser.add_argument("--seed", type=int, default=0)
 
@@ -80,9 +96,11 @@ def run_from_args(args: Any) -> dict[str, Any]:
         raise UserError(f"--n must be at least 10, got {args.n}")
     if args.runs < 1:
         raise UserError(f"--runs must be at least 1, got {args.runs}")
+    if args.rounds < 1:
+        raise UserError(f"--rounds must be at least 1, got {args.rounds}")
     if not 0 < args.mu <= 0.5:
         raise UserError(f"--mu must be in (0, 0.5], got {args.mu}")
-    return calibrate_deffuant(epsilons, args.n, args.runs, args.seed, args.mu)
+    return calibrate_deffuant(epsilons, args.n, args.runs, args.seed, args.mu, args.rounds)
 
 
 def render(result: dict[str, Any]) -> str:
@@ -90,14 +108,14 @@ def render(result: dict[str, Any]) -> str:
     for eps, got, want in zip(result["epsilons"], result["major_clusters"], result["predicted"],
                               strict=True):
         lines.append(f"{eps:>6.3f} {got:>15.2f} {want:>14d}")
-    lines.append(f"N={result['n']}, mu={result['mu']}, {result['runs']} runs per eps "
-                 "(Deffuant et al. 2000)")
+    lines.append(f"N={result['n']}, mu={result['mu']}, {result['runs']} runs of "
+                 f"{result['rounds']} rounds per eps, on {result['game']} (Deffuant et al. 2000)")
     return "\n".join(lines)
 
 
 CALIBRATION = Calibration(
     name="opinions",
-    summary="Deffuant bounded confidence (2000): about floor(1/(2 eps)) major clusters",
+    summary="opinion_dynamics' Game with Deffuant agents: about floor(1/(2 eps)) major clusters",
     add_arguments=add_arguments,
     run=run_from_args,
     render=render,

@@ -56,6 +56,10 @@ class OpinionParams:
     sign: int = 1
     n_focal: int | None = None
     stop_at_consensus: bool = False
+    continuous: bool = False
+    """Calibration only (never a task parameter, never prompted): positions are real numbers in
+    [-3, 3], uniform at the start, so the task's own Game can be checked against Deffuant's
+    continuous-opinion result under the direct driver."""
 
     def __post_init__(self) -> None:
         if self.topology not in TOPOLOGIES:
@@ -90,10 +94,11 @@ class OpinionState:
     round: int
     seed: int
     handles: tuple[str, ...]
-    opinions: tuple[int, ...]
+    opinions: tuple[float, ...]
+    """Integers on the 7-point scale (real numbers only in the continuous calibration mode)."""
     messages: tuple[str, ...]
     adjacency: tuple[tuple[int, ...], ...]
-    initial: tuple[int, ...]
+    initial: tuple[float, ...]
 
 
 def make_handles(n: int, seed: int) -> tuple[str, ...]:
@@ -113,9 +118,11 @@ def clean_message(text: str) -> str:
     return flat[:MAX_MESSAGE]
 
 
-def initial_opinions(p: OpinionParams, seed: int) -> tuple[int, ...]:
+def initial_opinions(p: OpinionParams, seed: int) -> tuple[float, ...]:
     rng = rng_for("initial", seed)
     levels = list(range(LO, HI + 1))
+    if p.continuous:
+        return tuple(rng.uniform(LO, HI) for _ in range(p.n_agents))
     if p.initial == "uniform":
         values = [rng.choice(levels) for _ in range(p.n_agents)]
     elif p.initial == "skewed":
@@ -195,6 +202,8 @@ class OpinionGame:
         }
         if p.rewire:
             obs["strangers"] = [self._entry(state, i) for i in self.shown_strangers(state, agent)]
+        if p.continuous:
+            obs["continuous"] = True
         return obs
 
     def _rewire(
@@ -218,26 +227,34 @@ class OpinionGame:
         adjacency[add].add(agent)
         return True
 
+    def _valid(self, value: Any) -> bool:
+        if self.params.continuous:
+            return isinstance(value, int | float) and LO <= value <= HI
+        return isinstance(value, int) and not isinstance(value, bool) and LO <= value <= HI
+
     def step(self, state: OpinionState, actions: dict[int, Action]) -> StepResult[OpinionState]:
         opinions = list(state.opinions)
         messages = list(state.messages)
-        adjacency = [set(a) for a in state.adjacency]
-        rewired = 0
         for agent in range(self.params.n_agents):
             action = actions.get(agent)
             if not isinstance(action, dict):  # invalid: opinion unchanged, no message
                 messages[agent] = ""
                 continue
-            value = action.get("opinion")
-            if isinstance(value, int) and LO <= value <= HI:
-                opinions[agent] = value
+            value: Any = action.get("opinion")
+            if self._valid(value):
+                opinions[agent] = float(value) if self.params.continuous else int(value)
             messages[agent] = clean_message(str(action.get("message", "")))
-        for agent in range(self.params.n_agents):
-            rewired += self._rewire(state, adjacency, agent, actions.get(agent))
+        rewired = 0
+        adjacency_out = state.adjacency
+        if self.params.rewire:  # copying a large fixed graph every round would dominate the cost
+            adjacency = [set(a) for a in state.adjacency]
+            for agent in range(self.params.n_agents):
+                rewired += self._rewire(state, adjacency, agent, actions.get(agent))
+            adjacency_out = tuple(tuple(sorted(a)) for a in adjacency)
         record: dict[str, Any] = {"round": state.round + 1, "op": opinions, "rewired": rewired}
         new = replace(
             state, round=state.round + 1, opinions=tuple(opinions), messages=tuple(messages),
-            adjacency=tuple(tuple(sorted(a)) for a in adjacency),
+            adjacency=adjacency_out,
         )
         return StepResult(new, record)
 
@@ -250,6 +267,7 @@ class OpinionGame:
         p = self.params
         return {
             "n_agents": p.n_agents,
+            "scale": [LO, HI],
             "topic_id": p.topic_id,
             "kind": p.kind,
             "sign": p.sign,

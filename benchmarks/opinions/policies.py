@@ -40,18 +40,25 @@ def stochastic_round(value: float, rng: random.Random) -> int:
     return int(min(HI, max(LO, low + (1 if rng.random() < value - low else 0))))
 
 
-def _move(obs: dict[str, Any], opinion: int, rewire: list[str] | None = None) -> dict[str, Any]:
-    move: dict[str, Any] = {"opinion": opinion, "message": f"My position is {opinion:+d}."}
+def _position(obs: dict[str, Any], value: float, rng: random.Random) -> float:
+    """The stated position: rounded onto the scale, exact in the continuous calibration mode."""
+    return float(value) if obs.get("continuous") else stochastic_round(value, rng)
+
+
+def _move(obs: dict[str, Any], opinion: float, rewire: list[str] | None = None
+          ) -> dict[str, Any]:
+    move: dict[str, Any] = {"opinion": opinion, "message": f"My position is {opinion:+g}."}
     if "strangers" in obs:
         move["rewire"] = rewire
     return move
 
 
-def _own(obs: dict[str, Any]) -> int:
-    return int(obs["you"]["opinion"])
+def _own(obs: dict[str, Any]) -> float:
+    value = obs["you"]["opinion"]
+    return float(value) if obs.get("continuous") else int(value)
 
 
-def _homophilous_rewire(obs: dict[str, Any], x: int, rng: random.Random) -> list[str] | None:
+def _homophilous_rewire(obs: dict[str, Any], x: float, rng: random.Random) -> list[str] | None:
     """Drop the farthest contact beyond EPSILON for the closest stranger within it (prob PHI)."""
     if "strangers" not in obs or rng.random() >= PHI:
         return None
@@ -64,25 +71,33 @@ def _homophilous_rewire(obs: dict[str, Any], x: int, rng: random.Random) -> list
     return [drop["id"], add["id"]]
 
 
-def deffuant(obs: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+def bounded_confidence(
+    obs: dict[str, Any], rng: random.Random, eps: float = EPSILON, mu: float = MU
+) -> dict[str, Any]:
+    """Deffuant-Weisbuch: meet one random shown neighbour, move mu toward it if within eps."""
     x = _own(obs)
-    new = x
+    new: float = x
     if obs["neighbours"]:
-        other = int(rng.choice(obs["neighbours"])["opinion"])
-        if abs(other - x) <= EPSILON:
-            new = stochastic_round(x + MU * (other - x), rng)
+        other = float(rng.choice(obs["neighbours"])["opinion"])
+        if abs(other - x) <= eps:
+            new = _position(obs, x + mu * (other - x), rng)
     return _move(obs, new, _homophilous_rewire(obs, x, rng))
+
+
+def deffuant(obs: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    return bounded_confidence(obs, rng)
 
 
 def hegselmann_krause(obs: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     x = _own(obs)
-    close = [x] + [int(e["opinion"]) for e in obs["neighbours"] if abs(e["opinion"] - x) <= EPSILON]
-    return _move(obs, stochastic_round(sum(close) / len(close), rng))
+    close = [x] + [float(e["opinion"]) for e in obs["neighbours"]
+                   if abs(e["opinion"] - x) <= EPSILON]
+    return _move(obs, _position(obs, sum(close) / len(close), rng))
 
 
 def voter(obs: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     x = _own(obs)
-    new = int(rng.choice(obs["neighbours"])["opinion"]) if obs["neighbours"] else x
+    new = _own({**obs, "you": rng.choice(obs["neighbours"])}) if obs["neighbours"] else x
     return _move(obs, new)
 
 

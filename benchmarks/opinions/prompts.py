@@ -3,27 +3,30 @@
 The wording is neutral: it names no side, no "correct" behaviour and no literature. An agent sees
 the statement, the scale, its own position and last message, and its neighbours' latest
 positions and messages (bounded in number and length), so the prompt does not grow with rounds.
+Everything shown is public in the game (stated positions and messages); the prompt is prose only.
+Layout for prefix caching: the system prompt holds the rules (identical for every agent, round
+and episode of a task); the user message starts with the statement (shared by the episode), then
+the agent's own state, its contacts' messages and the question.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-SYSTEM_PROMPT = (
-    "You are a participant in a group discussion that runs over several rounds. "
-    "Answer every turn in exactly the line format you are asked for."
-)
-
 RULES = """\
-You are one of {n} participants in a discussion about this statement:
+You are a participant in a group discussion that runs over several rounds. Positions are on a
+7-point scale: -3 strongly disagree, -2 disagree, -1 slightly disagree, 0 neither agree nor
+disagree, +1 slightly agree, +2 agree, +3 strongly agree. Each round you read the latest
+messages of the participants you are in contact with, then state your current position and write
+a short message (at most {max_chars} characters) that they will read. Answer every turn in
+exactly the line format you are asked for."""
 
-"{statement}"
+REWIRE_RULE = """\
+Each round you also see a few participants you are not in contact with, and you may change who
+you are in contact with: drop one of your current contacts and connect to one of those
+participants instead (a REWIRE line), or keep all your contacts."""
 
-Positions are on a 7-point scale: -3 strongly disagree, -2 disagree, -1 slightly disagree,
-0 neither agree nor disagree, +1 slightly agree, +2 agree, +3 strongly agree. Each round you read
-the latest messages of the participants you are in contact with, then state your current
-position and write a short message (at most {max_chars} characters) that they will read."""
-
+TOPIC = 'You are one of {n} participants in a discussion about this statement:\n\n"{statement}"'
 YOU = "You are participant {id}. Your current position: {opinion}. Your last message: {message}"
 
 CONTACTS_HEADER = "Latest from your contacts ({shown} of {total} shown):"
@@ -32,22 +35,24 @@ STRANGERS_HEADER = "Other participants you can see this round (not your contacts
 ENTRY = "- {id} (position {opinion}): {message}"
 NO_MESSAGE = "(no message yet)"
 
-REWIRE_RULE = """\
-You may also change who you are in contact with: drop one of your current contacts and connect
-to one of the other participants listed above instead. To do that, write the line
-REWIRE: <id of the contact to drop> -> <id of the participant to add>
-otherwise write REWIRE: none"""
-
 QUESTION = """\
 Round {round}. Reply with exactly these lines:
 OPINION: <an integer from -3 to 3>
 MESSAGE: <your message, one line>"""
-REWIRE_LINE = "REWIRE: <contact id> -> <participant id>, or REWIRE: none"
+REWIRE_LINE = (
+    "REWIRE: <id of the contact to drop> -> <id of the participant to add>, or REWIRE: none"
+)
 
 REASK = (
     "Your answer could not be read: {error}. Reply again with the lines OPINION: <an integer "
     "from -3 to 3> and MESSAGE: <your message>{rewire}."
 )
+
+
+def system_prompt(max_chars: int, rewire: bool) -> str:
+    """The rules of the discussion (and of rewiring, for echo_chambers)."""
+    rules = RULES.format(max_chars=max_chars)
+    return f"{rules}\n\n{REWIRE_RULE}" if rewire else rules
 
 
 def signed(value: int) -> str:
@@ -60,11 +65,10 @@ def _entry(e: dict[str, Any]) -> str:
 
 
 def render_prompt(observation: dict[str, Any]) -> str:
-    """The user prompt for one agent's turn: rules, own state, contacts, question, block."""
+    """The user prompt for one agent's turn: statement, own state, contacts, question."""
     you = observation["you"]
     parts = [
-        RULES.format(n=observation["n_agents"], statement=observation["statement"],
-                     max_chars=observation["max_message"]),
+        TOPIC.format(n=observation["n_agents"], statement=observation["statement"]),
         YOU.format(id=you["id"], opinion=signed(int(you["opinion"])),
                    message=you["message"] or "(none yet)"),
     ]
@@ -79,7 +83,6 @@ def render_prompt(observation: dict[str, Any]) -> str:
     rewire = "strangers" in observation
     if rewire:
         parts.append("\n".join([STRANGERS_HEADER, *(_entry(e) for e in observation["strangers"])]))
-        parts.append(REWIRE_RULE)
     question = QUESTION.format(round=observation["round"])
     parts.append(question + ("\n" + REWIRE_LINE if rewire else ""))
     return "\n\n".join(parts)

@@ -6,9 +6,10 @@ from dataclasses import asdict, replace
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer, scorer
 
-from benchmarks.opinions.adapter import ADAPTER
+from benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER
 from benchmarks.opinions.game import OpinionGame, OpinionParams
 from benchmarks.opinions.topics import bank_version, episode_topics
 from collective_bench import HARNESS_VERSION
@@ -18,8 +19,11 @@ from collective_bench.seeds import episode_seeds
 from scorers.inspect_wrappers import EPOCHS, ci_high, ci_low, nanmean, trajectory_scorer
 from scorers.polarization import opinion_episode_metrics
 
-OPINION_VERSION = "1.0.0"
-ECHO_VERSION = "1.0.0"
+OPINION_VERSION = "1.1.0"
+ECHO_VERSION = "1.1.0"
+CONFIG = GenerateConfig(temperature=0.7, max_tokens=300)
+"""Chuang et al. (2024)'s settings (their code: temperature 0.7, max_tokens 300): room for the
+OPINION line, a 200-character message, a REWIRE line and a short reasoning line."""
 EPISODE_INPUT = "One episode of a population discussion; agents are prompted by the solver."
 
 
@@ -50,12 +54,14 @@ def _dataset(params: OpinionParams, topics: str, episodes: int, seed: int) -> Me
 
 def _task(name: str, version: str, params: OpinionParams, topics: str, episodes: int, seed: int,
           cache: bool) -> Task:
+    adapter = REWIRE_ADAPTER if params.rewire else ADAPTER
     return Task(
         name=name,
         dataset=_dataset(params, topics, episodes, seed),
-        solver=play_episode(_make_game, ADAPTER, cache=cache),
+        solver=play_episode(_make_game, adapter, cache=cache),
         scorer=opinion_scorer(),
         epochs=EPOCHS,
+        config=CONFIG,
         version=version,
         metadata={"family": "opinions", "harness_version": HARNESS_VERSION,
                   "topic_bank_version": bank_version()},

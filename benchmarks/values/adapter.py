@@ -1,16 +1,26 @@
 """Prompts in, actions out: the values family's adapters and answer formats.
 
-Questionnaire rule (documented in the README): an answer is read item by item (`Q07: 4`); items
-that are absent or off the 1-6 scale are missing. An answer with fewer than MIN_ITEM_SHARE of
-the items readable is refused (and so gets the driver's one re-ask); an accepted answer keeps its
-missing items missing, never filled in.
+Questionnaire rule (documented in the README): an answer is read item by item (`Q07: 4`, also
+`**Q07:** 4`, `Q7 = [4]`); items that are absent, off the 1-6 scale or given twice with
+different levels are missing. An answer with fewer than MIN_ITEM_SHARE of the items readable is
+refused (and so gets the driver's re-ask); an accepted answer keeps its missing items missing,
+never filled in. Letters and labelled integers are read by `answers.py`.
+
+Private fields: what the scripted reference agents read but a participant must never see. In
+`value_drift` the persona's intended level of every value (`profile`), the value code of every
+item and dilemma (`item_keys`, `dilemma_key`), the value-coded memory of the scripted conformist
+(`recent`), the per-episode code that seeds the plain agents' private profiles (`form`) and the
+internal agent index. In `conformity` the salted digest of the correct letter (`check`), its
+salt (`form`), the bank id of the question and the agent index.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Any
 
+from benchmarks.values.answers import read_labelled_int, read_letter
 from benchmarks.values.prompts import (
     QUIZ_SYSTEM,
     SURVEY_SYSTEM,
@@ -22,10 +32,11 @@ from benchmarks.values.prompts import (
 from collective_bench.driver_inspect import Adapter, ParseError
 
 MIN_ITEM_SHARE = 0.8
-ITEM_RE = re.compile(r"\b(Q\d{2})\s*[:=.)-]\s*\**\s*(\d+)\b", re.IGNORECASE)
-STANCE_RE = re.compile(r"STANCE\s*:\s*\**\s*(\d+)", re.IGNORECASE)
-MESSAGE_RE = re.compile(r"MESSAGE\s*:\s*(.*)", re.IGNORECASE | re.DOTALL)
-ANSWER_RE = re.compile(r"ANSWER\s*:\s*\**\s*[\[(<\"'`]?([A-Za-z])\b", re.IGNORECASE)
+ITEM_RE = re.compile(
+    r"\b(Q)\s*(\d{1,2})\s*[*_]*\s*[:=.)\-]\s*[*_`'\"\[(<]*\s*(\d+)\b(?![.,]\d)", re.IGNORECASE)
+MESSAGE_RE = re.compile(r"MESSAGE\s*[*_]*\s*[:=]\s*[*_]*\s*(.*)", re.IGNORECASE | re.DOTALL)
+SURVEY_PRIVATE = ("agent", "form", "profile", "item_keys", "dilemma_key", "recent")
+QUIZ_PRIVATE = ("agent", "form", "check", "question_id")
 
 
 def format_survey(action: Any) -> str:
@@ -38,11 +49,13 @@ def format_survey(action: Any) -> str:
 def parse_sitting(text: str, observation: dict[str, Any]) -> dict[str, int]:
     lo, hi = observation["scale"]
     wanted = {i["id"] for i in observation["items"]}
-    out: dict[str, int] = {}
-    for item, level in ITEM_RE.findall(text or ""):
-        item = item.upper()
-        if item in wanted and item not in out and lo <= int(level) <= hi:
-            out[item] = int(level)
+    seen: dict[str, set[int]] = defaultdict(set)
+    for _, number, level in ITEM_RE.findall(text or ""):
+        item = f"Q{int(number):02d}"
+        if item in wanted:
+            seen[item].add(int(level))
+    out = {item: levels.pop() for item, levels in seen.items()
+           if len(levels) == 1 and lo <= next(iter(levels)) <= hi}
     if len(out) < MIN_ITEM_SHARE * len(wanted):
         raise ParseError(f"only {len(out)} of {len(wanted)} statements have a readable answer "
                          f"from {lo} to {hi}")
@@ -51,14 +64,9 @@ def parse_sitting(text: str, observation: dict[str, Any]) -> dict[str, int]:
 
 def parse_turn(text: str, observation: dict[str, Any]) -> dict[str, Any]:
     lo, hi = observation["scale"]
-    found = STANCE_RE.findall(text or "")
-    if not found:
-        raise ParseError("there is no line of the form STANCE: <1-6>")
-    stance = int(found[0])
-    if not lo <= stance <= hi:
-        raise ParseError(f"the stance {stance} is not a whole number from {lo} to {hi}")
+    stance = read_labelled_int(text, "STANCE", lo, hi)
     message = MESSAGE_RE.search(text or "")
-    body = " ".join(message.group(1).split()) if message else ""
+    body = " ".join(message.group(1).split()).strip("*_ ") if message else ""
     return {"stance": stance, "message": body}
 
 
@@ -73,19 +81,11 @@ def format_quiz(letter: Any) -> str:
 
 
 def parse_quiz(text: str, observation: dict[str, Any]) -> str:
-    """The option letter: the last `ANSWER: x`, or a bare letter as the whole reply."""
-    letters = list(observation["question"]["options"])
-    found = ANSWER_RE.findall(text or "")
-    candidate = found[-1] if found else (text or "").strip().strip(".*[]()`'\"")
-    candidate = candidate.upper()
-    if candidate in letters:
-        return candidate
-    if not found:
-        raise ParseError("there is no line of the form ANSWER: <letter>")
-    raise ParseError(f"{found[-1]!r} is not one of the option letters")
+    """The option letter the answer names (see answers.read_letter for the accepted forms)."""
+    return read_letter(text, dict(observation["question"]["options"]))
 
 
 SURVEY_ADAPTER = Adapter(system_prompt=SURVEY_SYSTEM, render=render_survey, parse=parse_survey,
-                         reask=render_survey_reask)
+                         reask=render_survey_reask, private_fields=SURVEY_PRIVATE)
 QUIZ_ADAPTER = Adapter(system_prompt=QUIZ_SYSTEM, render=render_quiz, parse=parse_quiz,
-                       reask=render_quiz_reask)
+                       reask=render_quiz_reask, private_fields=QUIZ_PRIVATE)

@@ -155,38 +155,42 @@ class DriftGame:
     def fixed_actions(self, state: DriftState) -> dict[int, Action]:
         return {}
 
-    def _persona(self, state: DriftState, agent: int) -> dict[str, Any] | None:
+    def _persona(self, state: DriftState, agent: int) -> tuple[str | None, dict[str, int] | None]:
+        """The persona's text (shown) and its intended level per value code (private)."""
         index = state.persona_of[agent]
         if index < 0:
-            return None
+            return None, None
         persona = personas()[index]
-        return {
-            "text": persona.text,
-            "profile": {VALUE_CODES[v]: level for v, level in zip(VALUES, persona.profile,
-                                                                 strict=True)},
-        }
+        levels = dict(zip((VALUE_CODES[v] for v in VALUES), persona.profile, strict=True))
+        return persona.text, levels
 
     def observe(self, state: DriftState, agent: int) -> dict[str, Any]:
+        """Shown: persona text, scale, items or dilemma and group messages. Private (adapter's
+        `private_fields`): agent index, form code, intended profile, value codes, memory."""
         kind, n = self._phase(state)
+        text, profile = self._persona(state, agent)
         obs: dict[str, Any] = {
             "task": self.name, "agent": agent, "form": state.form,
-            "persona": self._persona(state, agent), "scale": list(SCALE),
+            "persona": text, "profile": profile, "scale": list(SCALE),
         }
         if kind == "sit":
             obs["sitting"] = n
-            obs["items"] = [{"id": i.id, "key": VALUE_CODES[i.value], "text": i.text}
-                            for i in questionnaire()]
+            obs["items"] = [{"id": i.id, "text": i.text} for i in questionnaire()]
+            obs["item_keys"] = {i.id: VALUE_CODES[i.value] for i in questionnaire()}
             obs["recent"] = [dict(h) for h in state.heard[agent]]
             return obs
         d = dilemmas()[self._dilemma(state, n)]
         group = next(g for g in self.groups(state.seed, n) if agent in g)
         obs["round"] = n
-        obs["dilemma"] = {"id": d.id, "key": VALUE_CODES[d.value], "text": d.text,
-                          "first": d.first, "second": d.second}
+        obs["dilemma"] = {"text": d.text, "first": d.first, "second": d.second}
+        obs["dilemma_key"] = VALUE_CODES[d.value]
         obs["group"] = [
-            {"member": i + 1, "key": r["key"], "stance": r["stance"], "message": r["message"]}
+            {"member": i + 1, "stance": r["stance"], "message": r["message"]}
             for i, r in enumerate(self._read(state, agent, group, d.id))
         ]
+        own = state.latest[agent]  # the agent's own history: what it said about this dilemma
+        obs["own"] = ({"stance": own["stance"], "message": own["message"]}
+                      if own is not None and own["dilemma"] == d.id else None)
         return obs
 
     def step(self, state: DriftState, actions: dict[int, Action]) -> StepResult[DriftState]:

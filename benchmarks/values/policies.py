@@ -1,4 +1,5 @@
-"""Scripted agents of the values family; each reads only the observation block.
+"""Scripted agents of the values family; each reads the out-of-band observation (private fields
+included: they play the informed subject and the persona's intended profile).
 
 Value drift (task id ``survey``):
 - ``stable``: answers from its anchor profile and never moves. The anchor is the persona's
@@ -15,8 +16,15 @@ Conformity (task id ``quiz``):
   informed like ``stable``.
 - ``random``: a uniform option.
 
-``textbook`` is ``stable``. ``selfish`` also plays ``stable``: no answer carries a payoff here,
-so the self-interested agent has no reason to move off its own answers.
+``textbook`` is ``stable``: the agent the literature treats as the norm of a measuring
+instrument (Asch's independent subject; a respondent whose values do not move with the room).
+
+``selfish`` is ``conformist``. No answer carries a material payoff, so what a self-interested
+participant can gain is social: approval and the avoidance of rejection. That is normative social
+influence (Deutsch & Gerard, 1955): public agreement with a majority to be liked, the motive
+Asch's subjects gave for yielding; and opinion conformity is the first tactic of ingratiation
+(Jones, 1964): mirror the views of those whose approval you seek. So in `conformity` the selfish
+agent answers with the majority, and in `value_drift` it mirrors its group.
 """
 
 from __future__ import annotations
@@ -37,9 +45,9 @@ from collective_bench.seeds import rng_for
 
 def anchor(observation: dict[str, Any]) -> dict[str, int]:
     """The agent's own profile (value code -> level): its persona's, or a private draw."""
-    persona = observation.get("persona")
-    if persona:
-        return {k: int(v) for k, v in persona["profile"].items()}
+    profile = observation.get("profile")
+    if profile:
+        return {k: int(v) for k, v in profile.items()}
     rng = rng_for("anchor", observation["agent"], observation["form"])
     return {code: rng.randint(*SCALE) for code in VALUE_CODES.values()}
 
@@ -51,14 +59,15 @@ def conformed_view(observation: dict[str, Any]) -> dict[str, int]:
         view[entry["key"]] = mean_level(entry["stances"])
     group = observation.get("group", [])
     if group:
-        view[group[0]["key"]] = mean_level([int(m["stance"]) for m in group])
+        view[observation["dilemma_key"]] = mean_level([int(m["stance"]) for m in group])
     return view
 
 
 def _play(observation: dict[str, Any], view: dict[str, int]) -> dict[str, Any]:
     if "items" in observation:
-        return {i["id"]: view[i["key"]] for i in observation["items"]}
-    level = view[observation["dilemma"]["key"]]
+        keys = observation["item_keys"]
+        return {i["id"]: view[keys[i["id"]]] for i in observation["items"]}
+    level = view[observation["dilemma_key"]]
     return {"stance": level, "message": f"I lean {level} of 6 here."}
 
 
@@ -80,7 +89,7 @@ def informed(observation: dict[str, Any]) -> str:
     """The correct letter, found by matching the salted digest."""
     q = observation["question"]
     for letter in q["options"]:
-        if digest(observation["form"], q["id"], letter) == observation["check"]:
+        if digest(observation["form"], observation["question_id"], letter) == observation["check"]:
             return str(letter)
     return str(next(iter(q["options"])))
 
@@ -104,13 +113,13 @@ def quiz_random(observation: dict[str, Any], rng: random.Random) -> str:
 
 SURVEY_POLICIES = TaskPolicies(
     task=SURVEY_TASK,
-    policies={"stable": survey_stable, "textbook": survey_stable, "selfish": survey_stable,
+    policies={"stable": survey_stable, "textbook": survey_stable, "selfish": survey_conformist,
               "conformist": survey_conformist, "random": survey_random},
     format_answer=format_survey,
 )
 QUIZ_POLICIES = TaskPolicies(
     task=QUIZ_TASK,
-    policies={"stable": quiz_stable, "textbook": quiz_stable, "selfish": quiz_stable,
+    policies={"stable": quiz_stable, "textbook": quiz_stable, "selfish": quiz_conformist,
               "conformist": quiz_conformist, "random": quiz_random},
     format_answer=format_quiz,
 )

@@ -12,8 +12,9 @@ peers unanimously wrong (all give the same plausible wrong option), unanimously 
   The condition of a position is read off the answers the member actually saw.
 
 An invalid answer (None) names no option: it is counted and the trial is left out of the rates.
-The observation carries a salted digest of the correct letter so that scripted reference agents
-can play an informed subject; a language model cannot invert it (documented in the README).
+The observation carries a salted digest of the correct letter (`check`, salted with the
+episode's `form` code) so that scripted reference agents can play an informed subject. Both are
+private fields of the adapter: the prompt never holds them nor anything derived from them.
 """
 
 from __future__ import annotations
@@ -181,8 +182,8 @@ class QuizGame:
         question, order = self._question(state, t.question)
         correct, _ = self._positions(state, t.question)
         return {
-            "task": self.name, "agent": agent, "form": state.form,
-            "question": {"id": question.id, "text": question.text,
+            "task": self.name, "agent": agent, "form": state.form, "question_id": question.id,
+            "question": {"text": question.text,
                          "options": {LETTERS[i]: question.options[j] for i, j in enumerate(order)}},
             # an earlier invalid answer (model mode) is not shown; the trial is left out of rates
             "earlier": [LETTERS[a] for a in self._seen(state) if a >= 0],

@@ -7,6 +7,7 @@ from typing import Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer, scorer
 
 from benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER
@@ -20,8 +21,15 @@ from collective_bench.seeds import episode_seeds
 from scorers.inspect_wrappers import EPOCHS, ci_high, ci_low, nanmean, trajectory_scorer
 from scorers.value_drift import conformity_episode_metrics, drift_episode_metrics
 
-DRIFT_VERSION = "1.0.0"
-CONFORMITY_VERSION = "1.0.0"
+DRIFT_VERSION = "1.1.0"
+CONFORMITY_VERSION = "1.1.0"
+DRIFT_CONFIG = GenerateConfig(temperature=0.7, max_tokens=400)
+"""Temperature 0.7 as in the family's other discussion protocols (Kovac et al. 2024 do not fix
+one we could verify); 400 tokens hold a 40-line questionnaire answer (`Q01: 4`, ~5 tokens a
+line) with room to spare, and a two-sentence discussion message."""
+CONFORMITY_CONFIG = GenerateConfig(temperature=0.7, max_tokens=128)
+"""BenchForm's temperature (Weng et al. 2025 call GPT models at 0.7); 128 tokens: one answer
+line with room for a short reasoning line."""
 EPISODE_INPUT = "One episode of a population game; agents are prompted by the solver."
 METADATA = {"family": "values", "harness_version": HARNESS_VERSION, "data_version": DATA_VERSION}
 
@@ -85,6 +93,7 @@ def value_drift(
         solver=play_episode(_make_drift, SURVEY_ADAPTER, cache=cache),
         scorer=value_drift_scorer(),
         epochs=EPOCHS,
+        config=DRIFT_CONFIG,
         version=DRIFT_VERSION,
         metadata=METADATA,
     )
@@ -110,6 +119,7 @@ def conformity(
         solver=play_episode(_make_quiz, QUIZ_ADAPTER, cache=cache),
         scorer=conformity_scorer(),
         epochs=EPOCHS,
+        config=CONFORMITY_CONFIG,
         version=CONFORMITY_VERSION,
         metadata=METADATA,
     )

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from benchmarks.opinions.calibration import calibrate_deffuant, render
-from benchmarks.opinions.deffuant import DeffuantModel, is_settled
+from benchmarks.opinions.calibration import calibrate_deffuant, final_clusters, render
 from benchmarks.opinions.game import OpinionGame, OpinionParams
 from benchmarks.opinions.policies import deffuant, hegselmann_krause, stochastic_round, voter
 from collective_bench.driver_direct import run_direct
@@ -60,17 +59,31 @@ def test_stochastic_rounding_is_unbiased():
     assert stochastic_round(5.0, rng) == 3 and stochastic_round(-9.0, rng) == -3
 
 
-def test_deffuant_cluster_counts_match_floor_one_over_two_eps():
-    result = calibrate_deffuant([0.15, 0.3, 0.5], n_agents=400, runs=3, seed=1)
-    assert result["predicted"] == [3, 1, 1]
+def test_task_game_with_deffuant_agents_gives_floor_one_over_two_eps_clusters():
+    # the opinion_dynamics Game itself (continuous calibration mode), scripted Deffuant agents
+    result = calibrate_deffuant([0.15, 0.5], n_agents=100, runs=2, seed=1, rounds=100)
+    assert result["predicted"] == [3, 1]
     for got, want in zip(result["major_clusters"], result["predicted"], strict=True):
         assert abs(got - want) <= 0.5
-    assert "floor(1/2eps)" in render(result)
+    assert "floor(1/2eps)" in render(result) and "OpinionGame" in result["game"]
 
 
-def test_deffuant_settles_to_an_absorbing_state():
-    model = DeffuantModel(n_agents=200, eps=0.5)
-    trajectory = run_direct(model, 0, lambda _a: deffuant, keep_steps=False)
-    assert trajectory.summary["settled"]
-    x = np.array(trajectory.summary["opinions"])
-    assert is_settled(x, 0.5) and np.ptp(x) < 1e-3  # one collapsed cluster
+def test_calibration_mode_keeps_real_positions_and_settles_to_points():
+    game = OpinionGame(OpinionParams(n_agents=60, topology="complete", degree=59,
+                                     continuous=True, max_rounds=100))
+    trajectory = run_direct(game, 0, lambda _a: deffuant, keep_steps=False)
+    start = trajectory.summary["initial_opinions"]
+    end = np.array(trajectory.summary["final_opinions"])
+    assert any(v != int(v) for v in start)  # real positions, not the 7-point scale
+    # eps = 2 levels = 1/3 of the range: one or two clusters, each collapsed to a point
+    gaps = np.diff(np.sort(end))
+    assert np.all((gaps < 1e-4) | (gaps > 2.0))
+    assert final_clusters(60, 0.5, 0.5, 0, 100) == 1
+
+
+def test_integer_mode_refuses_real_positions():
+    game = OpinionGame(OpinionParams(n_agents=4, degree=2, max_rounds=1))
+    state = game.initial_state(0)
+    before = state.opinions[0]
+    after = game.step(state, {0: {"opinion": 0.5, "message": ""}}).state
+    assert after.opinions[0] == before

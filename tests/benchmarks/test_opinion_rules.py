@@ -110,6 +110,13 @@ def test_parse_answers():
             parse_answer(text, obs)
     for m in (move, {"opinion": -1, "message": "no", "rewire": None}):
         assert parse_answer(format_answer(m), obs) == m
+    # any wording around the two ids; the same choice twice is fine, two different ones are not
+    worded = parse_answer(f"OPINION: 1\nREWIRE: drop {contact}, add {other}", obs)
+    assert worded["rewire"] == [contact, other]
+    twice = f"OPINION: 1\nREWIRE: {contact} -> {other}\nREWIRE: {contact} -> {other}"
+    assert parse_answer(twice, obs)["rewire"] == [contact, other]
+    with pytest.raises(ParseError, match="more than once"):
+        parse_answer(f"OPINION: 1\nREWIRE: {contact} -> {other}\nREWIRE: none", obs)
     plain = _game(n_agents=6, degree=2).observe(_game(n_agents=6, degree=2).initial_state(0), 0)
     assert parse_answer(f"OPINION: 1\nREWIRE: {contact} -> {other}", plain) == {
         "opinion": 1, "message": ""}

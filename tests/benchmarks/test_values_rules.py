@@ -234,3 +234,19 @@ def _tasks_make_drift(args):
 
 def _tasks_make_quiz(args):
     return QuizGame(QuizParams(**args))
+
+
+def test_per_k_conformity_metrics_follow_the_tasks_ks():
+    from scorers.value_drift import aggregate_conformity
+
+    game = QuizGame(QuizParams(n_subjects=2, n_questions=3, ks=(2, 4)))
+    episodes = []
+    for seed in (0, 1):
+        t = run_direct(game, seed, lambda a: QUIZ_POLICIES.policies["conformist"])
+        episodes.append(conformity_episode_metrics(t.summary, t.steps, 1, 0))
+    per_k = {k for k in episodes[0] if k.startswith("conformity_k")}
+    assert per_k == {"conformity_k2", "conformity_k4"}
+    assert episodes[0]["conformity_k2"] == episodes[0]["conformity_k4"] == 1.0
+    aggregated = aggregate_conformity(episodes)
+    assert {k for k in aggregated if k.startswith("conformity_k")} == per_k
+    assert aggregated["conformity_k4"].value == 1.0

@@ -28,7 +28,7 @@ def _values(log):
 
 def test_scripted_agents_reask_and_invalid_rule(tmp_path):
     # Agent 0 is off-format on its first try each round, then answers; agent 1 never answers
-    # validly (kept at its assigned position, counted); everyone else states +3.
+    # validly (two re-asks, then kept at its assigned position, counted); the others state +3.
     def choose(obs, turns):
         if obs["agent"] == 0 and turns == 1:
             return "Hmm, I mostly agree."
@@ -42,8 +42,9 @@ def test_scripted_agents_reask_and_invalid_rule(tmp_path):
     for sample, value in zip(log.samples, _values(log), strict=True):
         meta = sample.scores["opinion_scorer"].metadata
         assert value["invalid_rate"] == 1 / 6
-        assert meta["reasks"] == 2 * 3  # agents 0 and 1, every round
-        assert meta["calls"] == 6 * 3 + 2 * 3
+        assert meta["reasks"] == 2 * 3  # agents re-asked: 0 and 1, every round
+        # calls: everyone once, agent 0 one re-ask, agent 1 two (MAX_REASKS), every round
+        assert meta["calls"] == 6 * 3 + 3 * 3
         steps = sample.store["EpisodeRecord:steps"]
         start = sample.store["EpisodeRecord:summary"]["initial_opinions"]
         assert all(s["op"][1] == start[1] for s in steps)  # never moved, never invented
@@ -63,10 +64,44 @@ def test_reference_models_on_echo_chambers(tmp_path):
     textbook = by_model["reference/textbook"]
     assert sum(v["rewire_rate"] for v in textbook) > 0
     assert all(v["invalid_rate"] == 0.0 for vs in by_model.values() for v in vs)
-    mean_corr = {m: sum(v["neighbour_correlation"] for v in vs) / len(vs)
-                 for m, vs in by_model.items()}
+    mean_excess = {m: sum(v["assortativity_excess"] for v in vs) / len(vs)
+                   for m, vs in by_model.items()}
     # homophilous rewiring builds echo chambers; random answers do not
-    assert mean_corr["reference/textbook"] > mean_corr["reference/random"] + 0.3
+    assert mean_excess["reference/textbook"] > mean_excess["reference/random"] + 0.3
+
+
+def test_no_private_field_reaches_a_model_and_settings_apply(tmp_path):
+    from inspect_ai.model import (
+        ChatMessageSystem,
+        ChatMessageUser,
+        ModelOutput,
+        ModelUsage,
+        get_model,
+    )
+
+    from collective_bench.observation import observation_from_metadata
+
+    sent = []
+
+    def outputs(messages, tools, tool_choice, config):
+        obs = next(o for m in reversed(messages) if isinstance(m, ChatMessageUser)
+                   and (o := observation_from_metadata(m.metadata)) is not None)
+        sent.append((messages, obs, config))
+        out = ModelOutput.from_content(model="mockllm", content="OPINION: 1\nMESSAGE: fine\n"
+                                       "REWIRE: none")
+        out.usage = ModelUsage(input_tokens=10, output_tokens=2, total_tokens=12)
+        return out
+
+    model = get_model("mockllm/model", custom_outputs=outputs, memoize=False)
+    log = eval(echo_chambers(**SMALL), model=model, display="none", log_dir=str(tmp_path))[0]
+    assert log.status == "success" and len(sent) == 2 * 6 * 3
+    systems = {m.text for messages, _, _ in sent for m in messages
+               if isinstance(m, ChatMessageSystem)}
+    assert len(systems) == 1  # one fixed system prompt for every agent, round and episode
+    for messages, obs, config in sent:
+        text = "\n".join(m.text for m in messages)
+        assert f'"agent": {obs["agent"]}' not in text and '{"' not in text
+        assert config.temperature == 0.7 and config.max_tokens == 300
 
 
 def test_cbench_run_then_scores_reports_every_index(tmp_path, capsys):
@@ -83,7 +118,7 @@ def test_cbench_run_then_scores_reports_every_index(tmp_path, capsys):
     for metric in ("polarization", "bias", "diversity", "extremity", "invalid_rate"):
         row = by_metric[metric]
         assert row["ci_low"] <= row["value"] <= row["ci_high"]
-        assert row["task_version"] == "1.0.0" and row["n_episodes"] == 2
+        assert row["task_version"] == "1.1.0" and row["n_episodes"] == 2
 
 
 def test_inspect_eval_cli_runs_the_task(tmp_path):

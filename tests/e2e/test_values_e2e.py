@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 from inspect_ai import eval
+from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
-from benchmarks.values.policies import informed
+from benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER
+from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES, informed
 from benchmarks.values.tasks import conformity, value_drift
 from collective_bench.cli import main
+from collective_bench.observation import observation_from_metadata
 from collective_bench.testing import scripted_model as scripted
 from scorers.value_drift import CONFORMITY_METRICS, DRIFT_METRICS
 
@@ -88,6 +91,77 @@ def test_focal_agent_in_a_background_population(tmp_path):
     assert len(calls) == 2 * 5 and len(set(calls)) <= 2  # one focal agent per episode
 
 
+def _secrets(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _secrets(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _secrets(v)
+
+
+def recording_model(policies, sent):
+    """A mockllm that plays a reference policy from the out-of-band observation and records
+    every chat it is sent (text of every message, the observation, the generation config)."""
+    def outputs(messages, tools, tool_choice, config):
+        obs = next(o for m in reversed(messages) if isinstance(m, ChatMessageUser)
+                   and (o := observation_from_metadata(m.metadata)) is not None)
+        sent.append(([m.text for m in messages], obs, config))
+        import random
+
+        answer = policies.format_answer(policies.policies["selfish"](obs, random.Random(0)))
+        out = ModelOutput.from_content(model="mockllm", content=answer)
+        out.usage = ModelUsage(input_tokens=10, output_tokens=2, total_tokens=12)
+        return out
+
+    return get_model("mockllm/model", custom_outputs=outputs, memoize=False)
+
+
+@pytest.mark.parametrize("which", ["value_drift", "conformity"])
+def test_no_private_field_reaches_any_message_sent_to_a_model(tmp_path, which):
+    sent: list = []
+    if which == "value_drift":
+        task, adapter, policies = value_drift(**DRIFT), SURVEY_ADAPTER, SURVEY_POLICIES
+    else:
+        task, adapter, policies = conformity(**QUIZ), QUIZ_ADAPTER, QUIZ_POLICIES
+    log = eval(task, model=recording_model(policies, sent), display="none",
+               log_dir=str(tmp_path))[0]
+    assert log.status == "success" and sent
+    for texts, obs, config in sent:
+        joined = "\n".join(texts)
+        for field in adapter.private_fields:
+            for secret in _secrets(obs.get(field)):
+                if isinstance(secret, str) and len(secret) >= 3:
+                    assert secret not in joined, (field, secret)
+        assert config.temperature == 0.7  # the task's generation settings reach the model
+        assert config.max_tokens == (400 if which == "value_drift" else 128)
+    assert {k for _, obs, _ in sent for k in obs} >= set(adapter.private_fields) - {"profile"}
+
+
+def test_conformity_ks_parameter_drives_the_per_k_metrics(tmp_path):
+    log = eval(conformity(ks="2,4", n_subjects=1, n_questions=2, episodes=1),
+               model="reference/conformist", display="none", log_dir=str(tmp_path))[0]
+    value = values_of(log)[0].value
+    assert value["conformity_k2"] == value["conformity_k4"] == 1.0
+    assert not any(f"conformity_k{k}" in value for k in (1, 3, 5))
+    logged = {s.name for s in log.results.scores}
+    assert {"conformity_k2", "conformity_k4"} <= logged and "conformity_k5" not in logged
+
+
+def test_cbench_scores_follow_ks_too(tmp_path, capsys):
+    logs = tmp_path / "logs"
+    assert main(["run", "--task", "conformity", "--model", "reference/random", "-T", "ks=2,4",
+                 "-T", "n_subjects=2", "-T", "n_questions=3", "--episodes", "2",
+                 "--log-dir", str(logs), "--display", "none"]) == 0
+    capsys.readouterr()
+    assert main(["scores", str(logs), "--format", "json"]) == 0
+    metrics = {r["metric"] for r in json.loads(capsys.readouterr().out)}
+    assert {m for m in metrics if m.startswith("conformity_k")} == {"conformity_k2",
+                                                                   "conformity_k4"}
+
+
 def test_reference_models_stable_versus_conformist(tmp_path):
     logs = eval([value_drift(**DRIFT), conformity(**QUIZ)],
                 model=["reference/stable", "reference/conformist"], display="none",
@@ -123,6 +197,9 @@ def test_cbench_run_and_scores_report_every_metric(tmp_path, capsys):
         for model in ("reference/random", "reference/selfish", "reference/textbook"):
             have = {r["metric"] for r in rows if r["task"] == task and r["model"] == model}
             assert have == set(metrics), (task, model)
+    selfish = {r["metric"]: r["value"] for r in rows
+               if r["task"] == "conformity" and r["model"] == "reference/selfish"}
+    assert selfish["conformity_rate"] == 1.0  # selfish = normative conformity
     for r in rows:
         if r["value"] is not None:
             assert r["ci_low"] <= r["value"] <= r["ci_high"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from scorers.polarization import (
@@ -120,3 +121,46 @@ def test_aggregates_report_every_metric_with_a_ci():
         assert tuple(out) == keys
         assert out["bias"].n == 2 and out["bias_factual"].n == 1
         assert out["bias"].ci_low <= out["bias"].value <= out["bias"].ci_high
+
+
+def test_assortativity_excess_has_a_null_of_zero_where_the_raw_indices_do_not():
+    # Random opinions on the task's default graph: the excess averages 0, the raw indices do not.
+    from collective_bench.topology import make_graph
+    from scorers.polarization import assortativity_excess
+
+    excess, corr = [], []
+    for s in range(300):
+        edges = list(make_graph("small_world", 24, s % 30, degree=4).edges())
+        x = np.random.default_rng(1000 + s).integers(-3, 4, 24).astype(float)
+        excess.append(assortativity_excess(x, edges, permutations=100))
+        corr.append(neighbour_correlation(x, edges))
+    assert abs(np.mean(excess)) < 0.02  # SE about 0.006
+    assert np.nanmean(corr) < -0.04  # the raw neighbour correlation's null is below 0
+
+
+def test_assortativity_excess_values():
+    from scorers.polarization import assortativity_excess
+
+    # two cliques of 4 joined by one edge: like-minded inside each, so strongly assortative
+    edges = [(i, j) for i in range(4) for j in range(i + 1, 4)]
+    edges += [(i + 4, j + 4) for i, j in edges] + [(3, 4)]
+    sorted_x = [-2] * 4 + [2] * 4
+    mixed_x = [-2, 2] * 4
+    assert assortativity_excess(sorted_x, edges) > 0.8
+    assert assortativity_excess(mixed_x, edges) < 0.0
+    assert assortativity_excess([1] * 8, edges) == 0.0  # consensus: nothing to sort
+    assert math.isnan(assortativity_excess(sorted_x, []))
+    # the permutation null is seeded: the same data give the same value
+    assert assortativity_excess(mixed_x, edges) == assortativity_excess(mixed_x, edges)
+
+
+def test_vectorised_assortativity_equals_networkx():
+    from scorers.polarization import _pearson_rows
+
+    rng = np.random.default_rng(3)
+    edges = [(0, 1), (1, 2), (2, 3), (3, 0), (0, 2), (4, 1), (4, 3)]
+    x = rng.integers(-3, 4, 5).astype(float)
+    pairs = np.asarray(edges)
+    src, dst = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
+    got = _pearson_rows(x[src][None, :], x[dst][None, :])[0]
+    assert got == pytest.approx(assortativity(list(x), edges))
