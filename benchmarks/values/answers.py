@@ -83,6 +83,10 @@ def _one(found: set[str]) -> str:
 _INT = r"[*_`'\"\[(<{]*\s*([+\-\u2212]?\s*\d+(?:[.,]\d+)?)\s*[*_`'\"\])>}]*"
 
 
+_BARE_INT = re.compile(
+    r"^\s*[*_`'\"\[(<{]*\s*([+\-\u2212]?\s*\d+(?:[.,]\d+)?)\s*[*_`'\"\])>}.]*\s*$")
+
+
 def labelled_int_pattern(label: str) -> re.Pattern[str]:
     """`LABEL: 4` in its harmless variants (`**LABEL:** 4`, `LABEL = [4]`, `<label>4</label>`)."""
     return re.compile(
@@ -90,9 +94,12 @@ def labelled_int_pattern(label: str) -> re.Pattern[str]:
 
 
 def read_labelled_int(text: str, label: str, lo: int, hi: int) -> int:
-    """The integer after LABEL, in [lo, hi]; refused when absent, fractional, out of range, or
-    given twice with different values."""
+    """The integer after LABEL (or a reply that is only the integer), in [lo, hi]; refused when
+    absent, fractional, out of range, or given twice with different values."""
     found = labelled_int_pattern(label).findall(text or "")
+    if not found:  # a reply that is only the number (`2`, `<answer>+2</answer>`) is unambiguous
+        bare = _BARE_INT.match(re.sub(r"</?answer>", "", text or "", flags=re.IGNORECASE))
+        found = [bare.group(1)] if bare else []
     if not found:
         raise ParseError(f"there is no line of the form {label}: <integer from {lo} to {hi}>")
     values = set()

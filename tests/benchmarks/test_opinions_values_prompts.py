@@ -153,7 +153,7 @@ OPINION_OBS = {"neighbours": []}
 @pytest.mark.parametrize("text,value", [
     ("OPINION: +2\nMESSAGE: yes", 2), ("**OPINION:** -1", -1), ("Opinion = [3]", 3),
     ("<opinion>2</opinion>", 2), ("OPINION: \u22122", -2), ("opinion: 1\nOPINION: 1", 1),
-    ("OPINION: 0 (neutral)", 0),
+    ("OPINION: 0 (neutral)", 0), ("+2", 2), ("<answer>-1</answer>", -1), ("**3**", 3),
 ])
 def test_opinion_answers_accepted(text, value):
     assert parse_answer(text, OPINION_OBS)["opinion"] == value
@@ -161,6 +161,7 @@ def test_opinion_answers_accepted(text, value):
 
 @pytest.mark.parametrize("text", [
     "OPINION: 2\nOPINION: 3", "OPINION: 2.5", "OPINION: 9", "I agree", "OPINION: -4",
+    "2 or 3", "1.5", "I'd say 2",
 ])
 def test_opinion_answers_refused(text):
     with pytest.raises(ParseError):
