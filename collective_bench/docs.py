@@ -65,7 +65,8 @@ def task_section(spec: TaskSpec) -> str:
         label = f"{m.name}<{m.per}>" if m.per else m.name
         name = f"**`{label}`** (headline)" if m.name == spec.headline else f"`{label}`"
         unit = f" ({m.unit})" if m.unit else ""
-        lines.append(f"| {name}{unit} | {ARROWS[m.direction]} | {m.kind} | "
+        kind = f"{m.kind} [{m.bounds[0]:g}, {m.bounds[1]:g}]" if m.bounds else m.kind
+        lines.append(f"| {name}{unit} | {ARROWS[m.direction]} | {kind} | "
                      f"{_cell(m.definition)} | `{m.formula}` | {_cell(m.reference)} |")
     return "\n".join(lines)
 
