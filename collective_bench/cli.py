@@ -141,7 +141,9 @@ def cmd_tipping(args: argparse.Namespace) -> int:
         print(f"committed {probe['committed']:>3} ({probe['fraction']:.3f}): "
               f"tipped in {probe['tipped_share']:.0%} of episodes")
     if search.critical_fraction is None:
-        print(f"{args.model}: no tipping even with {args.n_agents // 2} committed agents")
+        most = max(p["committed"] for p in search.probes)
+        print(f"{args.model}: no tipping even with {most} committed agents "
+              f"(critical fraction > {most / args.n_agents:.3f})")
     else:
         print(f"{args.model}: critical fraction {search.critical_fraction:.3f} "
               f"({search.critical_count} of {args.n_agents} agents)")
@@ -207,7 +209,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--model-role", action="append", default=[], metavar="ROLE=MODEL")
     s.add_argument("--n-agents", type=int, default=24)
     s.add_argument("--episodes", type=int, default=2, help="episodes per probe")
-    s.add_argument("--max-rounds", type=int, default=25)
+    s.add_argument("--max-rounds", type=int, default=40)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--log-dir", default="results/tipping")
     s.add_argument("--json", action="store_true")
