@@ -263,7 +263,8 @@ class NamingGame:
                 bin_alt = bin_plays = 0
         index = {label: i for i, label in enumerate(labels)}
         act = [IDLE] * n
-        for agent, c in chosen.items():
+        for agent in (a for pair in state.pairs for a in pair):
+            c = chosen.get(agent)  # no answer at all is an invalid answer
             act[agent] = index[c] if c is not None else -1
         record = {
             "round": state.step + 1,
