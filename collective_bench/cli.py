@@ -119,6 +119,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from benchmarks.conventions.ashery_import import import_runs, render
+
+    rows = import_runs(Path(args.path))
+    print(json.dumps(rows) if args.json else render(rows))
+    return 0
+
+
 def cmd_tipping(args: argparse.Namespace) -> int:
     from collective_bench.sweep import check_model, parse_assignments
 
@@ -214,6 +222,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--log-dir", default="results/tipping")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_tipping)
+
+    s = sub.add_parser("import", help="score published runs of a paper with our scorers")
+    s.add_argument("source", choices=["ashery2025"], help="ashery2025: Ashery et al. (2025)")
+    s.add_argument("path", help="their data zip, a directory or a .pkl")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_import)
 
     from collective_bench.cli_providers import add_commands as add_provider_commands
     from leaderboard.cli import add_commands

@@ -17,7 +17,12 @@ from collective_bench.driver_direct import run_direct
 from collective_bench.errors import UserError
 from collective_bench.game import Trajectory
 from collective_bench.policies import Policy
-from scorers.conventions import consensus_interaction, final_agreement, last_actions, tipped_interaction
+from scorers.conventions import (
+    consensus_interaction,
+    final_agreement,
+    last_actions,
+    tipped_interaction,
+)
 
 
 def _fixed_pairs(
@@ -79,7 +84,8 @@ def test_memory_window_keeps_the_last_h_entries_and_round_is_the_agents_own() ->
         {"you": b, "partner": c, "payoff": -50},
         {"you": c, "partner": c, "payoff": 100},
     ]
-    assert obs["round"] == 4 and obs["window"] == 2 and sorted(obs["labels"]) == sorted(state.labels)
+    assert obs["round"] == 4 and obs["window"] == 2
+    assert sorted(obs["labels"]) == sorted(state.labels)
     # agent 2 never played: its first round, whatever the population has done
     assert game.observe(state, 2)["round"] == 1 and game.observe(state, 2)["memory"] == []
 
