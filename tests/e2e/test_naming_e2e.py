@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from inspect_ai import eval
+from inspect_ai.log import resolve_sample_attachments
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
 from benchmarks.conventions.adapter import ADAPTER
 from benchmarks.conventions.tasks import committed_minority, naming_game
+from collective_bench.observation import observation_from_metadata
 from collective_bench.testing import assert_prose_only
 from collective_bench.testing import scripted_model as scripted
 
@@ -57,30 +59,34 @@ def test_generation_settings_reach_the_model(tmp_path):
 
 
 def test_prompts_over_an_episode_show_no_private_field(tmp_path):
-    prompts: list[str] = []
-
     def choose(obs, turns):
         return f"ANSWER: {obs['labels'][0]}"
 
     log = eval(naming_game(n_agents=4, max_rounds=3, episodes=1, n_labels=3),
                model=scripted(choose), display="none", log_dir=str(tmp_path))[0]
-    sample = log.samples[0]
+    checked = 0
+    sample = resolve_sample_attachments(log.samples[0])  # the texts the model really received
     for event in sample.events:
         if event.event != "model":
             continue
+        system = [m.text for m in event.input if isinstance(m, ChatMessageSystem)]
         for message in event.input:
-            if isinstance(message, ChatMessageUser | ChatMessageSystem):
-                prompts.append(message.text)
-    assert prompts
-    seed = str(sample.metadata["seed"])
-    for prompt in prompts:
-        assert_prose_only(prompt)
-        assert seed not in prompt
-        for key in ADAPTER.private_fields:
-            assert key in ("episode",)
-        # nothing about the population, the partner's identity or the other pairs
-        assert not re.search(r"\b(agent|player) \d", prompt, re.IGNORECASE)
-        assert "committed" not in prompt.lower()
+            if not isinstance(message, ChatMessageUser):
+                continue
+            obs = observation_from_metadata(message.metadata)
+            assert obs is not None
+            for prompt in [*system, message.text]:
+                assert_prose_only(prompt)
+                for key in ADAPTER.private_fields:
+                    assert str(obs[key]) not in prompt, key
+                # nothing about the population, the partner's identity or the other pairs
+                assert not re.search(r"\b(agent|player) \d", prompt, re.IGNORECASE)
+                assert "committed" not in prompt.lower()
+            # the agent does see what a participant needs: every name and its own history
+            assert all(label in message.text for label in obs["labels"])
+            assert len(obs["memory"]) == message.text.count("- you chose")
+            checked += 1
+    assert checked >= 3 * 4
 
 
 def test_persistently_invalid_agent_is_recorded_not_replaced(tmp_path):
