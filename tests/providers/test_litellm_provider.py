@@ -156,7 +156,7 @@ def test_cost_comes_from_a_price_file(serve, tmp_path):
 def test_connection_limit_bounds_requests_in_flight(serve, tmp_path):
     server = serve(policy="textbook", latency_ms=30)
     eval(
-        naming_game(n_agents=24, max_rounds=2, episodes=1),
+        naming_game(n_agents=24, max_rounds=1, episodes=1, schedule="rounds"),
         model="litellm/openai/textbook",
         model_args={"send_observation": True},
         model_base_url=server.base_url,
@@ -167,7 +167,7 @@ def test_connection_limit_bounds_requests_in_flight(serve, tmp_path):
     assert server.snapshot()["max_in_flight"] <= 4
     wide = serve(policy="textbook", latency_ms=30)
     eval(
-        naming_game(n_agents=24, max_rounds=2, episodes=1),
+        naming_game(n_agents=24, max_rounds=1, episodes=1, schedule="rounds"),
         model="litellm/openai/textbook",
         model_args={"send_observation": True},
         model_base_url=wide.base_url,
@@ -195,7 +195,7 @@ def test_each_role_has_its_own_connection_limit(serve, tmp_path):
         memoize=False,
     )
     log = eval(
-        naming_game(n_agents=24, n_focal=12, max_rounds=2, episodes=1),
+        naming_game(n_agents=24, n_focal=12, max_rounds=1, episodes=1, schedule="rounds"),
         model="litellm/openai/textbook",
         model_args={"send_observation": True},
         model_base_url=focal_server.base_url,
@@ -206,7 +206,8 @@ def test_each_role_has_its_own_connection_limit(serve, tmp_path):
     )[0]
     assert log.status == "success"
     focal, back = focal_server.snapshot(), background_server.snapshot()
-    assert focal["requests"] == back["requests"] == 24  # 12 agents x 2 rounds on each side
+    # one population round = 2 concurrent matchings: 12 agents x 2 on each side
+    assert focal["requests"] == back["requests"] == 24
     # a shared limit would cap the two servers' combined concurrency at 3
     assert focal["max_in_flight"] <= 3 and back["max_in_flight"] <= 3
     assert focal["max_in_flight"] + back["max_in_flight"] > 3
