@@ -199,9 +199,9 @@ class TaskSpec:
     reference_order: tuple[str, ...] = ()
     """Reference policies from best to worst on the headline, as the README says; the
     every-task test plays them at the smoke preset and checks the order."""
-    expand: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
-    """Task parameters -> one Game parameter set per variant (default: the parameters less
-    the run parameters, one variant)."""
+    expand: Callable[[dict[str, Any], int], list[dict[str, Any]]] | None = None
+    """(task parameters less the run parameters, the run's seed) -> one Game parameter set
+    per variant (default: the parameters as they are, one variant)."""
     data_versions: Callable[[], dict[str, str]] | None = None
     """Versions of the data files the task reads (e.g. a topic bank), written into the log."""
     per_episode: Callable[[dict[str, Any], int, int], list[dict[str, Any]]] | None = None
@@ -270,7 +270,9 @@ class TaskSpec:
 
     def variants(self, resolved: Mapping[str, Any]) -> list[dict[str, Any]]:
         game_params = {k: v for k, v in resolved.items() if k not in RUN_PARAMS}
-        return self.expand(game_params) if self.expand else [game_params]
+        if self.expand is None:
+            return [game_params]
+        return self.expand(game_params, int(resolved.get("seed") or 0))
 
 
 def protocol_digest(task: str, version: str, params: Mapping[str, Any],

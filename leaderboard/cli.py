@@ -41,13 +41,12 @@ def add_commands(sub: Any, rows_for: RowsFor) -> None:
 
 
 def registry_tasks() -> list[Any]:
-    """TaskInfo for every registered task (imports the task families, hence done here)."""
-    import benchmarks  # noqa: F401  (registers the families)
-    from benchmarks.registry import all_tasks
+    """TaskInfo for every declared task (imports the task families, hence done here)."""
+    from collective_bench.registry import all_specs
     from leaderboard.schema import TaskInfo
 
-    return [TaskInfo(t.name, t.family, t.version, t.headline, tuple(t.metrics), t.summary)
-            for t in all_tasks()]
+    return [TaskInfo(t.name, t.family, t.version, t.headline,
+                     tuple(m.name for m in t.metrics), t.summary) for t in all_specs()]
 
 
 def cmd_build(args: argparse.Namespace, rows_for: RowsFor) -> int:

@@ -53,7 +53,7 @@ class RiskRule:
 
 @dataclass(frozen=True)
 class TaskInfo:
-    """What the site needs from the task registry; the CLI fills it from benchmarks.registry so
+    """What the site needs from the task registry; the CLI fills it from the task declarations so
     the leaderboard package (and its tests) never import the task families."""
 
     name: str

@@ -20,11 +20,14 @@ from typing import Any
 
 from inspect_ai import eval
 
-from benchmarks.conventions.tasks import COMMITTED_CAP, DEFAULT_FRACTIONS, committed_minority
+from benchmarks.conventions.spec import COMMITTED_MINORITY
+from benchmarks.conventions.tasks import committed_minority
 from collective_bench.errors import UserError
 from scorers.conventions import critical_fraction_of
 
-MAX_FRACTION = max(float(v) for v in DEFAULT_FRACTIONS.split(","))
+MAX_FRACTION = max(COMMITTED_MINORITY.param("fractions").coerce(
+    COMMITTED_MINORITY.param("fractions").default))
+COMMITTED_CAP = int(COMMITTED_MINORITY.param("max_rounds").default)
 
 
 @dataclass

@@ -93,7 +93,7 @@ def commons_params(talk: bool) -> tuple[Param, ...]:
 
 
 def _commons(talk: bool) -> Any:
-    def expand(p: dict[str, Any]) -> list[dict[str, Any]]:
+    def expand(p: dict[str, Any], seed: int) -> list[dict[str, Any]]:
         return [asdict(CommonsParams(**p, talk=talk))]
     return expand
 
@@ -172,7 +172,7 @@ def make_pd(params: dict[str, Any]) -> PDGame:
 
 
 def _pd(partners: bool) -> Any:
-    def expand(p: dict[str, Any]) -> list[dict[str, Any]]:
+    def expand(p: dict[str, Any], seed: int) -> list[dict[str, Any]]:
         if partners:
             p = {**p, "n_agents": 2 * len(PARTNER_KINDS)}
         return [asdict(PDParams(**p, partners=partners))]
@@ -245,7 +245,7 @@ def make_pg(params: dict[str, Any]) -> PGGame:
 
 
 def _pg(punish: bool) -> Any:
-    def expand(p: dict[str, Any]) -> list[dict[str, Any]]:
+    def expand(p: dict[str, Any], seed: int) -> list[dict[str, Any]]:
         sizes = p.pop("group_sizes")
         return [asdict(PGParams(**p, group_size=n, punish=punish)) for n in sizes]
     return expand
@@ -314,7 +314,7 @@ def make_donor(params: dict[str, Any]) -> DonorGame:
     return DonorGame(DonorParams(**params))
 
 
-def _donor(p: dict[str, Any]) -> list[dict[str, Any]]:
+def _donor(p: dict[str, Any], seed: int) -> list[dict[str, Any]]:
     return [asdict(DonorParams(**p))]
 
 

@@ -93,7 +93,7 @@ def make_game(p: dict[str, Any]) -> OpinionGame:
 
 
 def _expand(echo: bool) -> Any:
-    def expand(p: dict[str, Any]) -> list[dict[str, Any]]:
+    def expand(p: dict[str, Any], seed: int) -> list[dict[str, Any]]:
         selection = p.pop("topics")
         return [{**asdict(OpinionParams(**p, rewire=echo)), "topics": selection}]
     return expand

@@ -116,7 +116,7 @@ VALUE_DRIFT = register(TaskSpec(
     presets={"quick": {"n_agents": 6, "group_size": 3, "rounds": 4, "episodes": 4},
              "smoke": {"n_agents": 2, "group_size": 2, "rounds": 2, "episodes": 1},
              "cpu": {"n_agents": 6, "group_size": 3, "rounds": 2, "episodes": 2}},
-    expand=lambda p: [asdict(DriftParams(**p))],
+    expand=lambda p, seed: [asdict(DriftParams(**p))],
     data_versions=lambda: {"data_version": DATA_VERSION},
 ))
 CONFORMITY = register(TaskSpec(
@@ -136,6 +136,6 @@ CONFORMITY = register(TaskSpec(
     presets={"quick": {"n_subjects": 2, "n_questions": 4, "episodes": 4},
              "smoke": {"n_subjects": 1, "n_questions": 2, "ks": "1", "episodes": 1},
              "cpu": {"n_subjects": 2, "n_questions": 4, "episodes": 3}},
-    expand=lambda p: [asdict(QuizParams(**{**p, "ks": tuple(p["ks"])}))],
+    expand=lambda p, seed: [asdict(QuizParams(**{**p, "ks": tuple(p["ks"])}))],
     data_versions=lambda: {"data_version": DATA_VERSION},
 ))

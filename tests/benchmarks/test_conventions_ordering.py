@@ -17,8 +17,8 @@ import pytest
 from benchmarks.conventions import policies as conventions_policies
 from benchmarks.conventions.game import NamingGame, NamingParams
 from benchmarks.conventions.tasks import committed_minority, naming_game, naming_game_binary
-from benchmarks.registry import get_task
 from collective_bench.driver_direct import run_direct
+from collective_bench.registry import get_spec as get_task
 from scorers.conventions import committed_episode_metrics, naming_episode_metrics
 from scorers.stats import Estimate
 
