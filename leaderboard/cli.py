@@ -33,6 +33,10 @@ def add_commands(sub: Any, rows_for: RowsFor) -> None:
     b.add_argument("--rows", help="build from a results JSON file ('cbench scores --format "
                    "json') instead of the logs under --results")
     b.add_argument("--out", default=DEFAULT_SITE)
+    b.add_argument("--no-episodes", action="store_true",
+                   help="skip the dynamics plots and episode pages (they read every log)")
+    b.add_argument("--log-budget-mb", type=float, default=64.0,
+                   help="copy logs into the site for download up to this many MB in all")
     b.set_defaults(func=lambda args: cmd_build(args, rows_for))
     v = actions.add_parser("serve", help="serve a built site on 127.0.0.1 (blocking)")
     v.add_argument("--dir", default=DEFAULT_SITE)
@@ -55,11 +59,23 @@ def cmd_build(args: argparse.Namespace, rows_for: RowsFor) -> int:
     from leaderboard.releases import load_releases
     from leaderboard.rows import load_rows_json
 
+    if args.log_budget_mb < 0:
+        raise UserError(f"--log-budget-mb must be >= 0, got {args.log_budget_mb}")
     rows = load_rows_json(args.rows) if args.rows else rows_for(args.results)
     if not rows:
         raise UserError(f"no finished runs under {args.results!r}; run 'cbench run' first")
+    episodes: list[Any] = []
+    log_files: dict[str, Path] = {}
+    if not args.rows and not args.no_episodes:
+        from leaderboard.episodes import episodes_from_dir
+
+        root = Path(args.results).resolve()
+        logs = sorted({row.log for row in rows})
+        log_files = {log: root / log for log in logs}
+        episodes = episodes_from_dir(root, logs)
     index = build_site(rows, Path(args.out), releases=load_releases(args.results),
-                       tasks=registry_tasks())
+                       tasks=registry_tasks(), episodes=episodes, log_files=log_files,
+                       log_budget=int(args.log_budget_mb * 1024 * 1024))
     print(index.resolve())
     return 0
 

@@ -20,6 +20,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402  (after selecting the backend)
 
+pyplot = plt  # for the other plot modules, which must not import pyplot before the backend
+
 RC: Any = {"text.parse_math": False, "svg.hashsalt": "collective-bench", "svg.fonttype": "none",
           "font.size": 9.0, "font.family": "DejaVu Sans", "axes.spines.top": False,
           "axes.spines.right": False}

@@ -251,6 +251,8 @@ class Spec:
     x: str = "step"  # "step": 1, 2, ... (opinions: 0, 1, ...); "ks": summary["ks"];
     # "values": summary["values"] as category names
     start: int = 1
+    group: str = ""  # a summary key whose value differs between a run's episodes by design
+    # (committed fraction, group size): episodes are aggregated per value, never mixed
 
 
 SHARE = (0.0, 1.0)
@@ -258,7 +260,7 @@ _NAMING = Spec(naming_series, "round", (Panel("majority_share", "majority-label 
                                          Panel("labels_in_use", "labels in use", 0.0)))
 _COMMONS = Spec(commons_series, "month", (Panel("stock", "fish in the lake", 0.0),))
 _PG = Spec(public_goods_series, "round", (Panel("contribution", "contribution / endowment",
-                                                *SHARE),))
+                                                *SHARE),), group="group_size")
 _PD = Spec(pd_series, "round", (Panel("cooperation", "cooperation share", *SHARE),))
 _OPINIONS = Spec(opinion_series, "round", (Panel("mean", "mean opinion", -3.0, 3.0),
                                             Panel("spread", "opinion spread (SD)", 0.0),
@@ -269,7 +271,8 @@ SPECS: dict[str, Spec] = {
     "naming_game": _NAMING,
     "naming_game_binary": _NAMING,
     "committed_minority": Spec(committed_series, "round",
-                               (Panel("alternative_share", "alternative share", *SHARE),)),
+                               (Panel("alternative_share", "alternative share", *SHARE),),
+                               group="committed_fraction"),
     "commons": _COMMONS,
     "commons_talk": _COMMONS,
     "public_goods": _PG,
