@@ -112,5 +112,7 @@ def episodes_from_dir(results_dir: str | Path, logs: Sequence[str] | None = None
     from collective_bench.results import find_logs
 
     root = Path(results_dir).resolve()
-    paths = find_logs(root) if logs is None else [root / log for log in sorted(set(logs))]
+    # rows may come without their logs (a results file, a pruned checkout): no episodes then
+    paths = find_logs(root) if logs is None else [
+        root / log for log in sorted(set(logs)) if (root / log).is_file()]
     return [e for path in paths for e in episodes_from_log(path, root)]
