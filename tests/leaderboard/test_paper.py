@@ -92,3 +92,14 @@ def test_cli_compare_and_scores(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert cli.main(["compare", "nobody", "reference/random", "--results", str(tmp_path)]) == 2
     assert cli.main(["scores", str(tmp_path), "--format", "latex", "--interval", "ci"]) == 0
     assert "0.73 [0.61, 0.85]" in capsys.readouterr().out
+
+
+def test_the_readme_cites_the_release_exactly_as_the_site() -> None:
+    from leaderboard.cite import release_bibtex
+    from leaderboard.releases import load_releases
+
+    root = Path(__file__).resolve().parents[2]
+    release = load_releases(root / "results")["v0.1.0"]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"```bibtex\n{release_bibtex(release)}```" in readme
+    assert "@misc{cbench:v0-1-0" not in readme and "n.d." not in release_bibtex(release)
