@@ -44,10 +44,12 @@ from leaderboard.episodes import Episode
 from leaderboard.overview import compare_entries, overview_table, run_anchor
 from leaderboard.pages import model_page, task_page
 from leaderboard.plots import dot_whisker_svg
+from leaderboard.profile import model_profile, profile_svg
 from leaderboard.publish import MANIFEST, publish
 from leaderboard.releases import Release, Run, latest_runs, release_dir, release_order, unreleased
 from leaderboard.rows import check_rows, load_rows_json, row_sort_key
 from leaderboard.schema import Schema, TaskInfo, load_schema, validate_rows
+from leaderboard.view import slug
 
 __all__ = ["MANIFEST", "build_site", "render_site", "safe_json", "load_rows_json"]
 
@@ -150,7 +152,14 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
         run_links[f"{run.model}\0{run_anchor(run)}"] = tuple(
             EpisodeLink(e.sample_id, episode_href(e)) for e in eps)
     for mpage in model_pages:
+        panels = model_profile(mpage.model, by_model[mpage.model], runs, infos, schema)
+        profile = f"plots/models/{slug(mpage.model)}.svg" if panels else ""
+        if panels:
+            files[profile] = profile_svg(panels)
+        newest = max((r.release for r in by_model[mpage.model]),
+                     key=lambda rel: (rel.published, rel.date))
         files[mpage.path] = render.page("model.html.j2", "../", [render.sort], page=mpage,
+                                        profile=profile, profile_release=newest.name,
                                         episodes={r.anchor: run_links.get(
                                             f"{mpage.model}\0{r.anchor}", ())
                                             for r in mpage.runs})

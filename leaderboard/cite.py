@@ -50,9 +50,13 @@ def release_bibtex(release: Release) -> str:
 
 
 def score_bibtex(row: ResultRow, release: Release) -> str:
-    value = "null" if row.value is None else repr(row.value)
-    ci = ("" if row.ci_low is None or row.ci_high is None
-          else f" [95% CI {row.ci_low!r}, {row.ci_high!r}]")
+    from leaderboard.paper import score_text  # rounded to the interval's precision
+
+    value = "null" if row.value is None else score_text(row.value, None, None)
+    ci = ""
+    if row.value is not None and row.ci_low is not None and row.ci_high is not None:
+        value, ci = score_text(row.value, row.ci_low, row.ci_high, "ci").split(" ", 1)
+        ci = f" (95% CI {ci})"
     roles = ", ".join(f"{k}={v}" for k, v in sorted(row.model_roles.items()))
     note = (f"Collective Bench release {release.name}, suite version {release.suite_version}; "
             f"task {row.task} v{row.task_version}; harness {row.harness_version or 'unknown'}; "

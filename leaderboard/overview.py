@@ -44,6 +44,17 @@ class OverviewTable:
     rows: tuple[OverviewRow, ...]
     superseded: int
 
+    @property
+    def families(self) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+        """(anchor, display name, column indices) per family: one table each, so every family
+        is in view at desktop width without a hidden horizontal scroll."""
+        out: list[tuple[str, str, tuple[int, ...]]] = []
+        start = 0
+        for name, width in self.spans:
+            out.append((f"{self.anchor}-{slug(name)}", name, tuple(range(start, start + width))))
+            start += width
+        return tuple(out)
+
 
 def headline(task: str, family: str, tasks: Mapping[str, TaskInfo], schema: Schema) -> str:
     """The task's headline metric: the registry's, else its family's from the schema."""
