@@ -68,7 +68,11 @@ def test_every_page_exists() -> None:
               "openai/gpt-4o-mini", HOSTILE}
     assert {n for n in files if n.startswith("models/")} == {
         f"models/{slug(m)}.html" for m in models}
-    assert sum(n.startswith("plots/") and n.endswith(".svg") for n in files) == 4
+    metric_plots = [n for n in files if n.startswith("plots/") and n.count("/") == 1]
+    assert len(metric_plots) == 4 and all(n.endswith(".svg") for n in metric_plots)
+    # a profile per model that has a headline score (the hostile model's card too)
+    assert {n for n in files if n.startswith("plots/models/")} == {
+        f"plots/models/{slug(m)}.svg" for m in models}
 
 
 def test_hostile_model_name_is_escaped_everywhere() -> None:
