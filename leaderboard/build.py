@@ -34,6 +34,7 @@ from leaderboard.episode_pages import (
     DEFAULT_LOG_BUDGET,
     EpisodeLink,
     LogCopies,
+    censored_texts,
     episode_href,
     episode_pages,
     index_episodes,
@@ -178,8 +179,9 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
                    "was built)"))
     listed.append(("cite.bib", ""))
 
-    tables = [overview_table(release, [r for r in runs if r.release == release], infos, schema)
-              for release in shown]
+    censored = censored_texts(episodes)
+    tables = [overview_table(release, [r for r in runs if r.release == release], infos, schema,
+                             censored) for release in shown]
     files["index.html"] = render.page(
         "index.html.j2", "", [render.sort], tables=tables, task_pages=task_pages,
         model_pages=model_pages, downloads=listed, release_bibs=bibs)

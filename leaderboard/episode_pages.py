@@ -254,3 +254,25 @@ def index_episodes(episodes: Sequence[Episode]) -> dict[tuple[str, str], list[Ep
     for episode in sorted(episodes, key=lambda e: (e.log, e.model, e.sample_id)):
         out.setdefault((episode.log, episode.model), []).append(episode)
     return out
+
+
+def censored_texts(episodes: Sequence[Episode]) -> dict[tuple[str, str], str]:
+    """(log, metric) -> "> x" for a value that is undefined because it was never reached
+    within what the protocol tried: a time never reached within the rounds played, or a
+    critical fraction above the largest committed fraction tried. Shown instead of a dash."""
+    out: dict[tuple[str, str], str] = {}
+    by_log: dict[str, list[Episode]] = {}
+    for episode in episodes:
+        by_log.setdefault(episode.log, []).append(episode)
+    for log, eps in by_log.items():
+        played = [e.scores.get("rounds_played") for e in eps]
+        if played and all(p is not None for p in played):
+            most = max(p for p in played if p is not None)
+            for metric in {k for e in eps for k in e.scores if k.startswith("time_to_")}:
+                if all(e.scores.get(metric) is None for e in eps):
+                    out[(log, metric)] = f"> {number_text(most)} rounds"
+        fractions = [e.summary.get("committed_fraction") for e in eps]
+        if fractions and all(isinstance(f, float) for f in fractions) and all(
+                e.scores.get("tipped") is not None for e in eps):
+            out[(log, "critical_fraction")] = f"> {fmt_number(max(fractions))}"  # type: ignore[type-var]
+    return out

@@ -121,3 +121,25 @@ def test_number_text() -> None:
     assert number_text(25.0) == "25"
     assert number_text(0.08333) == "0.08"
     assert number_text(None) == "\u2014"
+
+
+def test_never_reached_values_say_what_the_data_says() -> None:
+    from leaderboard.episode_pages import censored_texts
+    from leaderboard.episodes import make_episode
+    from leaderboard.overview import censor
+    from leaderboard.view import score_cell
+
+    def episode(fraction: float, tipped: float, played: float) -> object:
+        return make_episode("r/cm.eval", "committed_minority", "m", f"ep{fraction}",
+                            {"seed": 1}, {"summary": {"committed_fraction": fraction},
+                                          "steps": []},
+                            {"tipped": tipped, "time_to_tip": None, "rounds_played": played})
+
+    got = censored_texts([episode(0.0833, 0.0, 25.0), episode(0.375, 0.0, 20.0)])  # type: ignore[list-item]
+    assert got == {("r/cm.eval", "time_to_tip"): "> 25 rounds",
+                   ("r/cm.eval", "critical_fraction"): "> 0.38"}
+    row = make_row("m", "critical_fraction", None, log="r/cm.eval")
+    cell = censor(score_cell(row), row, got)
+    assert cell.text == "> 0.38" and "never reached" in cell.title
+    defined = make_row("m", "critical_fraction", 0.3, log="r/cm.eval")
+    assert censor(score_cell(defined), defined, got).text == "0.30 [0.18, 0.42]"
