@@ -116,6 +116,16 @@ def _rows(log_dir: str) -> list[Any]:
 def cmd_scores(args: argparse.Namespace) -> int:
     from collective_bench.results_schema import COLUMNS
 
+    if args.format in ("markdown", "latex"):
+        from leaderboard.paper import scores_table
+
+        text = scores_table(_rows(args.log_dir), args.format, args.interval)
+        if args.out:
+            Path(args.out).write_text(text)
+            print(f"table written to {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
     rows = [r.to_dict() for r in _rows(args.log_dir)]
     if args.format == "json":
         text = json.dumps(rows, indent=2, sort_keys=False) + "\n"
@@ -225,7 +235,10 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("scores", help="one row per (model, task, metric) with 95%% CIs")
     s.add_argument("log_dir", nargs="?", default=DEFAULT_RESULTS)
-    s.add_argument("--format", choices=["json", "csv"], default="json")
+    s.add_argument("--format", choices=["json", "csv", "markdown", "latex"], default="json",
+                   help="markdown/latex: a paper table, value with its interval")
+    s.add_argument("--interval", choices=["pm", "ci"], default="pm",
+                   help="markdown/latex: 'pm' value ± half-width, 'ci' value [lo, hi]")
     s.add_argument("--out", help="write to a file instead of stdout")
     s.set_defaults(func=cmd_scores)
 

@@ -1,5 +1,6 @@
 """The static leaderboard: results-schema rows -> a citable static site (see build.py, README.md).
 
-It reads schema rows only, never inspect logs, so the site shows exactly what `cbench scores`
-reports and can be rebuilt anywhere from a results file.
+Scores come from results-schema rows only, so the site shows exactly what `cbench scores`
+reports; the dynamics plots and episode pages come from the logs' step records, read in one
+place (`episodes.py`) with the per-episode series of `scorers/dynamics.py`.
 """

@@ -30,13 +30,27 @@ from markupsafe import Markup
 from collective_bench.results_schema import SCHEMA_VERSION, ResultRow
 from leaderboard import downloads
 from leaderboard.cite import release_bibtex
-from leaderboard.overview import compare_entries, overview_table
+from leaderboard.episode_pages import (
+    DEFAULT_LOG_BUDGET,
+    EpisodeLink,
+    LogCopies,
+    censored_texts,
+    episode_href,
+    episode_pages,
+    index_episodes,
+    run_episodes,
+    task_dynamics,
+)
+from leaderboard.episodes import Episode
+from leaderboard.overview import compare_entries, overview_table, run_anchor
 from leaderboard.pages import model_page, task_page
 from leaderboard.plots import dot_whisker_svg
+from leaderboard.profile import model_profile, profile_svg
 from leaderboard.publish import MANIFEST, publish
 from leaderboard.releases import Release, Run, latest_runs, release_dir, release_order, unreleased
 from leaderboard.rows import check_rows, load_rows_json, row_sort_key
 from leaderboard.schema import Schema, TaskInfo, load_schema, validate_rows
+from leaderboard.view import slug
 
 __all__ = ["MANIFEST", "build_site", "render_site", "safe_json", "load_rows_json"]
 
@@ -93,8 +107,14 @@ def _task_infos(tasks: Sequence[TaskInfo] | Mapping[str, TaskInfo]) -> dict[str,
 
 def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | None = None,
                 tasks: Sequence[TaskInfo] | Mapping[str, TaskInfo] = (),
-                schema: Schema | None = None, title: str = TITLE) -> dict[str, bytes]:
-    """Every file of the site (path -> bytes); `rows` are checked first (UserError if bad)."""
+                schema: Schema | None = None, title: str = TITLE,
+                episodes: Sequence[Episode] = (), log_files: Mapping[str, Path] | None = None,
+                log_budget: int = DEFAULT_LOG_BUDGET) -> dict[str, bytes | Path]:
+    """Every file of the site (path -> bytes, or a file to copy); `rows` are checked first.
+
+    `episodes` (read from the logs by `leaderboard.episodes`) add the dynamics plots and the
+    episode pages; `log_files` (row.log -> file) lets the site offer each log for download.
+    """
     schema = schema or load_schema()
     check_rows(rows)
     validate_rows(rows, schema)
@@ -105,7 +125,9 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
     present = {release_dir(row) for row in rows}
     shown = release_order([releases.get(d) or unreleased(d) for d in present])
     render = _Renderer(title)
-    files: dict[str, bytes] = {".nojekyll": b""}
+    files: dict[str, bytes | Path] = {".nojekyll": b""}
+    by_log = index_episodes(episodes)
+    copies = LogCopies(log_files or {}, log_budget)
 
     by_task: dict[str, list[Run]] = {}
     by_model: dict[str, list[Run]] = {}
@@ -115,12 +137,33 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
     task_pages = [task_page(task, by_task[task], infos, schema) for task in sorted(by_task)]
     model_pages = [model_page(model, by_model[model], schema) for model in sorted(by_model)]
     for tpage in task_pages:
+        dynamics = task_dynamics(tpage.task, by_task[tpage.task], by_log, files)
         files[tpage.path] = render.page("task.html.j2", "../", [render.sort], page=tpage,
-                                        family=schema.family_display(tpage.family))
+                                        family=schema.family_display(tpage.family),
+                                        dynamics=dynamics)
         for block in tpage.metrics:
             files[block.plot] = dot_whisker_svg(block.points, block.info.display)
+    run_links: dict[str, tuple[EpisodeLink, ...]] = {}
+    for run in runs:
+        eps = run_episodes(run, by_log)
+        if not eps:
+            continue
+        for epage in episode_pages(run, eps, copies, files):
+            files[epage.path] = render.page("episode.html.j2", "../", [], page=epage)
+        run_links[f"{run.model}\0{run_anchor(run)}"] = tuple(
+            EpisodeLink(e.sample_id, episode_href(e)) for e in eps)
     for mpage in model_pages:
-        files[mpage.path] = render.page("model.html.j2", "../", [render.sort], page=mpage)
+        panels = model_profile(mpage.model, by_model[mpage.model], runs, infos, schema)
+        profile = f"plots/models/{slug(mpage.model)}.svg" if panels else ""
+        if panels:
+            files[profile] = profile_svg(panels)
+        newest = max((r.release for r in by_model[mpage.model]),
+                     key=lambda rel: (rel.published, rel.date))
+        files[mpage.path] = render.page("model.html.j2", "../", [render.sort], page=mpage,
+                                        profile=profile, profile_release=newest.name,
+                                        episodes={r.anchor: run_links.get(
+                                            f"{mpage.model}\0{r.anchor}", ())
+                                            for r in mpage.runs})
 
     records = downloads.table(rows, runs, releases)
     files["downloads/leaderboard.json"] = downloads.to_json(records, shown)
@@ -136,8 +179,9 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
                    "was built)"))
     listed.append(("cite.bib", ""))
 
-    tables = [overview_table(release, [r for r in runs if r.release == release], infos, schema)
-              for release in shown]
+    censored = censored_texts(episodes)
+    tables = [overview_table(release, [r for r in runs if r.release == release], infos, schema,
+                             censored) for release in shown]
     files["index.html"] = render.page(
         "index.html.j2", "", [render.sort], tables=tables, task_pages=task_pages,
         model_pages=model_pages, downloads=listed, release_bibs=bibs)
@@ -150,13 +194,15 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
 def build_site(rows: Sequence[ResultRow], out_dir: Path,
                releases: Mapping[str, Release] | None = None,
                tasks: Sequence[TaskInfo] | Mapping[str, TaskInfo] = (),
-               schema: Schema | None = None, title: str = TITLE) -> Path:
+               schema: Schema | None = None, title: str = TITLE,
+               episodes: Sequence[Episode] = (), log_files: Mapping[str, Path] | None = None,
+               log_budget: int = DEFAULT_LOG_BUDGET) -> Path:
     """Check `rows`, render the whole site in memory and publish it atomically to `out_dir`.
 
     Returns the path of index.html. Raises UserError (one line) for rows the site could not show
     truthfully, or for an `out_dir` holding files the builder did not write.
     """
-    files = render_site(rows, releases, tasks, schema, title)
+    files = render_site(rows, releases, tasks, schema, title, episodes, log_files, log_budget)
     out_dir = Path(out_dir).absolute()
     publish(files, out_dir)
     return out_dir / "index.html"

@@ -31,21 +31,32 @@ def _year(date: str) -> str:
     return date[:4] if re.match(r"^\d{4}", date) else "n.d."
 
 
+TITLE = "Collective Bench: a benchmark of what populations of LLM agents do together"
+
+
 def release_bibtex(release: Release) -> str:
-    label = release.name if release.published else f"{release.name} (unreleased)"
-    return (f"@misc{{{bib_key(release.name)},\n"
-            f"  title = {{Collective Bench leaderboard, release {tex(label)}}},\n"
+    """The one citation of a release: the README, the site and cite.bib all print this text
+    (a test checks the README's copy). Unreleased runs have no date, hence `n.d.`."""
+    label = release.name if release.published else f"{release.name}, unreleased runs"
+    date = f"  date = {{{release.date}}},\n" if release.published else ""
+    return (f"@software{{{bib_key(release.name)},\n"
+            f"  title = {{{tex(TITLE)}}},\n"
             f"  author = {{{{Collective Bench contributors}}}},\n"
             f"  year = {{{_year(release.date)}}},\n"
-            f"  note = {{Suite version {tex(release.suite_version)}"
-            f"{', released ' + tex(release.date) if release.date else ''}}},\n"
-            f"  howpublished = {{Collective Bench static leaderboard}}\n}}\n")
+            f"{date}"
+            f"  version = {{{tex(release.suite_version)}}},\n"
+            f"  note = {{Leaderboard release {tex(label)}: suite version "
+            f"{tex(release.suite_version)}, eval logs and static leaderboard}}\n}}\n")
 
 
 def score_bibtex(row: ResultRow, release: Release) -> str:
-    value = "null" if row.value is None else repr(row.value)
-    ci = ("" if row.ci_low is None or row.ci_high is None
-          else f" [95% CI {row.ci_low!r}, {row.ci_high!r}]")
+    from leaderboard.paper import score_text  # rounded to the interval's precision
+
+    value = "null" if row.value is None else score_text(row.value, None, None)
+    ci = ""
+    if row.value is not None and row.ci_low is not None and row.ci_high is not None:
+        value, ci = score_text(row.value, row.ci_low, row.ci_high, "ci").split(" ", 1)
+        ci = f" (95% CI {ci})"
     roles = ", ".join(f"{k}={v}" for k, v in sorted(row.model_roles.items()))
     note = (f"Collective Bench release {release.name}, suite version {release.suite_version}; "
             f"task {row.task} v{row.task_version}; harness {row.harness_version or 'unknown'}; "

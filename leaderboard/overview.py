@@ -44,6 +44,17 @@ class OverviewTable:
     rows: tuple[OverviewRow, ...]
     superseded: int
 
+    @property
+    def families(self) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+        """(anchor, display name, column indices) per family: one table each, so every family
+        is in view at desktop width without a hidden horizontal scroll."""
+        out: list[tuple[str, str, tuple[int, ...]]] = []
+        start = 0
+        for name, width in self.spans:
+            out.append((f"{self.anchor}-{slug(name)}", name, tuple(range(start, start + width))))
+            start += width
+        return tuple(out)
+
 
 def headline(task: str, family: str, tasks: Mapping[str, TaskInfo], schema: Schema) -> str:
     """The task's headline metric: the registry's, else its family's from the schema."""
@@ -86,8 +97,18 @@ def _rank_texts(intervals: Sequence[Interval], direction: str) -> list[str]:
     return [("" if r is None else ("=" if values.count(r) > 1 else "") + str(r)) for r in values]
 
 
+def censor(cell: Cell, row: Any, censored: Mapping[tuple[str, str], str]) -> Cell:
+    """A dash for a never-reached value becomes what the data does say, e.g. "> 0.38"."""
+    if row is None or row.value is not None or (row.log, row.metric) not in censored:
+        return cell
+    text = censored[(row.log, row.metric)]
+    return replace(cell, text=text, title=f"never reached in any episode ({text}); "
+                   f"{row.n_episodes} of {row.episodes} episodes define it")
+
+
 def overview_table(release: Release, runs: Sequence[Run], tasks: Mapping[str, TaskInfo],
-                   schema: Schema) -> OverviewTable:
+                   schema: Schema,
+                   censored: Mapping[tuple[str, str], str] | None = None) -> OverviewTable:
     columns = _columns(runs, tasks, schema)
     entrants: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Run]] = {}
     for run in runs:
@@ -104,7 +125,8 @@ def overview_table(release: Release, runs: Sequence[Run], tasks: Mapping[str, Ta
         for i, rank in enumerate(_rank_texts(intervals, column.direction)):
             source = picked[i]
             href = f"{model_href(source.model)}#{run_anchor(source)}" if source else ""
-            grid[i].append(replace(score_cell(found[i], rank), href=href))
+            cell = censor(score_cell(found[i], rank), found[i], censored or {})
+            grid[i].append(replace(cell, href=href))
     spans: list[tuple[str, int]] = []
     for column in columns:
         name = schema.family_display(column.family)

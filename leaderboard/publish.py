@@ -33,8 +33,9 @@ def _owned(directory: Path) -> bool:
     return files <= LEGACY
 
 
-def publish(files: Mapping[str, bytes], out_dir: Path) -> None:
-    """Write `files` (relative path -> bytes) to a fresh directory, then swap it in by rename."""
+def publish(files: Mapping[str, bytes | Path], out_dir: Path) -> None:
+    """Write `files` (relative path -> bytes, or a file to copy: logs are not held in memory)
+    to a fresh directory, then swap it in by rename."""
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         raise UserError(f"output {str(out_dir)!r} exists and is not a directory; "
                         "pass a new or empty directory with --out")
@@ -50,7 +51,10 @@ def publish(files: Mapping[str, bytes], out_dir: Path) -> None:
                                      + b"\n"}.items()):
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_bytes(content)
         for directory in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
             directory.chmod(0o755)  # mkdtemp makes 0700; a static host must read the site
         if out_dir.exists():

@@ -5,7 +5,8 @@ templates stay layouts with no logic to get wrong. The rules that matter for tru
 
 * a missing or undefined number is shown as an em dash, never as 0;
 * unknown cost is "unknown", never a made-up $0;
-* every number's full precision is kept in `data-value` (for sorting) and in the hover title;
+* every number's full precision is kept in `data-value` (for sorting); the hover title shows
+  four significant digits, the downloads every digit;
 * every score links to its provenance (versions, commit, log and its hash), so it can be traced.
 """
 
@@ -97,10 +98,10 @@ def score_cell(row: ResultRow | None, rank: str = "") -> Cell:
         return Cell(DASH, "", f"undefined: no episode defines it ({count})")
     if is_pvalue(row.metric):  # a test's outcome, not an estimate: no interval (stats.py)
         return Cell(f"p = {fmt_number(row.value)}", sort_value(row.value),
-                    f"p-value {row.value!r}; {count}", rank)
-    title = f"{row.value!r}; {count}"
+                    f"p-value {row.value:.4g}; {count}", rank)
+    title = f"{row.value:.4g}; {count}"  # 4 significant digits: never a 17-digit float
     if row.ci_low is not None and row.ci_high is not None:
-        title = f"{row.value!r}, 95% CI [{row.ci_low!r}, {row.ci_high!r}]; {count}"
+        title = f"{row.value:.4g}, 95% CI [{row.ci_low:.4g}, {row.ci_high:.4g}]; {count}"
     return Cell(score_text(row.value, row.ci_low, row.ci_high), sort_value(row.value), title, rank)
 
 

@@ -1,83 +1,103 @@
-"""Build the leaderboard from 1,000 synthetic result logs' worth of rows and report the cost.
+"""Build the leaderboard from N eval logs with trajectories and report time, size and memory.
 
-1,000 runs (50 models x 20 tasks, split over a published release and local runs) x 10 metrics =
-10,000 results-schema rows, no eval logs needed. Prints wall time per stage, the number of files
-and bytes written, and peak memory (ru_maxrss of the process; with --tracemalloc also the
-Python allocations).
-Run from the repository root: `.venv/bin/python perf/leaderboard_build.py [--runs N]`.
+Logs are synthesised by copying the published release's logs (`results/v0.1.0`, 42 logs, 249
+episodes) into N / 42 release directories (`r000`, `r001`, ... each with its RELEASE.json), so
+every copy is a shown run with its own episode pages, dynamics lines and downloadable log. Each
+size runs in a fresh process (so max RSS is that size's peak) and prints, per stage: rows
+(re-scoring every log, as `cbench scores`), episodes (reading every trajectory), render and
+publish; then files, bytes, and peak memory. Linear scaling shows as a constant time per log.
+
+Run from the repository root:
+`.venv/bin/python perf/leaderboard_build.py --logs 42,84,168 [--log-budget-mb 64]`
+(1,000 logs: `--logs 1008`, ~24 copies; about 25 minutes on 2 quiet cores).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from collective_bench.results_schema import ResultRow  # noqa: E402
-from leaderboard.build import build_site  # noqa: E402
-from leaderboard.releases import Release  # noqa: E402
-
-METRICS = 10
-MODELS = 50
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SOURCE = ROOT / "results" / "v0.1.0"
 
 
-def synthetic_rows(runs: int, seed: int = 0) -> list[ResultRow]:
-    rng = random.Random(seed)
-    tasks = max(runs // MODELS, 1)
-    rows = []
-    for number in range(runs):
-        model = ("reference/" if number % MODELS < 3 else "vendor/") + f"model-{number % MODELS}"
-        task = f"task_{number // MODELS % tasks:02d}"
-        release = "2026.1" if number % 2 else "local"
-        common = dict(
-            model=model, model_roles={}, task=task, task_version="1.0.0",
-            family=("conventions", "cooperation", "opinions", "values")[number % 4],
-            n_episodes=20, episodes=20, seed=number, invalid_rate=0.01,
-            input_tokens=rng.randrange(10**6), output_tokens=rng.randrange(10**5),
-            cost_usd=round(rng.random(), 4), harness_version="0.1.0", git_commit="0" * 40,
-            created=f"2026-01-{1 + number % 28:02d}T00:00:00+00:00",
-            log=f"{release}/{task}/{number}.eval", log_sha256=f"{number:064x}")
-        for m in range(METRICS):
-            value = rng.random()
-            rows.append(ResultRow(metric=f"metric_{m}", value=value,
-                                  ci_low=max(value - 0.1, 0.0), ci_high=min(value + 0.1, 1.0),
-                                  **common))  # type: ignore[arg-type]
-    return rows
+def synthesise(target: Path, logs: int) -> int:
+    """Copies of the release logs into release directories under `target`; returns the count."""
+    sources = sorted(SOURCE.glob("*.eval"))
+    made = 0
+    copy = 0
+    while made < logs:
+        release = target / f"r{copy:03d}"
+        release.mkdir(parents=True)
+        (release / "RELEASE.json").write_text(json.dumps(
+            {"name": f"r{copy:03d}", "suite_version": "0.1.0",
+             "date": f"2026-{1 + copy // 28 % 12:02d}-{1 + copy % 28:02d}"}))
+        for source in sources[: logs - made]:
+            shutil.copyfile(source, release / source.name)
+            made += 1
+        copy += 1
+    return made
+
+
+def one(logs: int, budget_mb: float) -> dict[str, float]:
+    from collective_bench.cli import _rows
+    from leaderboard.build import build_site
+    from leaderboard.cli import registry_tasks
+    from leaderboard.episodes import episodes_from_dir
+    from leaderboard.releases import load_releases
+
+    with tempfile.TemporaryDirectory() as tmp:
+        results = Path(tmp) / "results"
+        count = synthesise(results, logs)
+        t0 = time.perf_counter()
+        rows = _rows(str(results))
+        t1 = time.perf_counter()
+        episodes = episodes_from_dir(results, sorted({r.log for r in rows}))
+        t2 = time.perf_counter()
+        out = Path(tmp) / "site"
+        build_site(rows, out, load_releases(results), registry_tasks(), episodes=episodes,
+                   log_files={r.log: results / r.log for r in rows},
+                   log_budget=int(budget_mb * 1024 * 1024))
+        t3 = time.perf_counter()
+        files = [p for p in out.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        logs_size = sum(p.stat().st_size for p in files if p.suffix == ".eval")
+    return {"logs": count, "episodes": len(episodes), "rows_s": t1 - t0,
+            "episodes_s": t2 - t1, "render_s": t3 - t2, "files": len(files),
+            "site_mb": size / 1e6, "copied_logs_mb": logs_size / 1e6,
+            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=1000)
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also trace Python allocations (slows the build several times)")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--logs", default="42,84", help="comma-separated log counts")
+    parser.add_argument("--log-budget-mb", type=float, default=64.0)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    started = time.perf_counter()
-    rows = synthetic_rows(args.runs)
-    made = time.perf_counter()
-    releases = {"2026.1": Release("2026.1", "2026.1", "1.0.0", "2026-01-31")}
-    if args.tracemalloc:
-        tracemalloc.start()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "site"
-        build_site(rows, out, releases)
-        built = time.perf_counter()
-        files = [p for p in out.rglob("*") if p.is_file()]
-        size = sum(p.stat().st_size for p in files)
-    peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else 0
-    tracemalloc.stop()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"rows: {len(rows):,} ({args.runs:,} runs x {METRICS} metrics); "
-          f"synthesised in {made - started:.2f} s")
-    print(f"build: {built - made:.2f} s; {len(files):,} files, {size / 1e6:.1f} MB")
-    traced = f"{peak / 1e6:.0f} MB traced (tracemalloc), " if args.tracemalloc else ""
-    print(f"peak memory: {traced}{rss_mb:.0f} MB max RSS (whole process)")
+    if args.one:
+        print(json.dumps(one(args.one, args.log_budget_mb)))
+        return
+    print(f"{'logs':>5} {'episodes':>8} {'rows s':>7} {'episodes s':>10} {'render s':>8} "
+          f"{'total s':>7} {'s/log':>6} {'files':>6} {'site MB':>7} {'logs MB':>7} "
+          f"{'max RSS MB':>10}")
+    for logs in [int(n) for n in args.logs.split(",")]:
+        done = subprocess.run([sys.executable, __file__, "--one", str(logs),
+                               "--log-budget-mb", str(args.log_budget_mb)],
+                              check=True, capture_output=True, text=True, cwd=ROOT)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        total = r["rows_s"] + r["episodes_s"] + r["render_s"]
+        print(f"{r['logs']:>5} {r['episodes']:>8} {r['rows_s']:>7.1f} {r['episodes_s']:>10.1f} "
+              f"{r['render_s']:>8.1f} {total:>7.1f} {total / r['logs']:>6.2f} {r['files']:>6} "
+              f"{r['site_mb']:>7.1f} {r['copied_logs_mb']:>7.1f} {r['max_rss_mb']:>10.0f}",
+              flush=True)
 
 
 if __name__ == "__main__":

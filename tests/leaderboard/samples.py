@@ -78,3 +78,28 @@ def release_rows() -> list[ResultRow]:
         make_row("reference/selfish", "survival_rate", 0.2, ci_low=0.1, ci_high=0.3,
                  task="commons", family="cooperation", release="2026.1"),
     ]
+
+
+def naming_steps(rounds: int, converge_at: int) -> list[dict[str, Any]]:
+    """Four agents: round r < converge_at names [0, 1, 0, 2], afterwards all 0."""
+    return [{"round": r, "act": [0, 1, 0, 2] if r < converge_at else [0, 0, 0, 0]}
+            for r in range(1, rounds + 1)]
+
+
+def sample_episodes() -> list[Any]:
+    """Episodes for the local naming_game runs of `sample_rows` (tied by log path and model)."""
+    from leaderboard.episodes import make_episode
+
+    out = []
+    for model, finish in (("reference/random", (6, 6)), ("reference/textbook", (3, 5)),
+                          (HOSTILE, (4, 4))):
+        log = make_row(model).log
+        for number, converge in enumerate(finish):
+            steps = naming_steps(converge + 1 if model != "reference/random" else 6, converge)
+            out.append(make_episode(
+                log, "naming_game", model, f"ep{number:03d}",
+                {"seed": 1000 + number, "params": {"n_agents": 4, "n_labels": 10,
+                                                   "topology": "well_mixed"}},
+                {"summary": {"n_agents": 4, "n_labels": 10, "labels": ["a", "b", "c"]},
+                 "steps": steps}, {"consensus": 1.0, "time_to_consensus": float(converge)}))
+    return out

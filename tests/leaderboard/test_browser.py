@@ -21,10 +21,12 @@ import pytest
 
 from leaderboard.build import build_site
 from leaderboard.cli import make_server
+from leaderboard.paper import verdict
+from leaderboard.schema import load_schema
 from leaderboard.stats import Interval, difference
 from leaderboard.view import slug
 
-from .samples import HOSTILE, RELEASES, TASKS, release_rows
+from .samples import HOSTILE, RELEASES, TASKS, make_row, release_rows, sample_episodes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -60,8 +62,11 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    log = tmp_path_factory.mktemp("logs") / "random.eval"
+    log.write_bytes(b"not really a log")
     return build_site(release_rows(), tmp_path_factory.mktemp("site") / "site", RELEASES,
-                      TASKS).parent
+                      TASKS, episodes=sample_episodes(),
+                      log_files={make_row("reference/random").log: log}).parent
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +205,10 @@ def test_every_page_loads_links_resolve_and_plots_render(
             shoot(page, request, name)
     assert len([u for u in seen if "/models/" in u]) == 5
     assert len([u for u in seen if "/tasks/" in u]) == 3
-    assert images == 4  # one plot per (task, metric): 2 + 1 + 1
+    assert len([u for u in seen if "/episodes/" in u]) == 6
+    # one plot per (task, metric): 2 + 1 + 1; naming_game's dynamics; a profile per model card;
+    # one trajectory per episode page
+    assert images == 4 + 1 + 5 + 6
     for target, fragment in set(anchors):
         reader.page.goto(target, wait_until="load")
         assert reader.page.locator(f"[id='{fragment}']").count() == 1, (target, fragment)
@@ -308,3 +316,82 @@ def test_compare_js_verdicts_match_python(reader: Reader) -> None:
     assert set(python) == {"A better", "B better", "tie", "A higher", "not comparable",
                            "p-value (not compared)"}
     reader.problems.assert_none()
+
+
+PAGES = ("index.html", "compare.html", f"tasks/{slug('naming_game')}.html",
+         f"models/{slug('reference/textbook')}.html", f"models/{slug(HOSTILE)}.html")
+
+
+@pytest.mark.parametrize("width", [400, 1400])
+def test_no_horizontal_overflow_and_every_plot_present(browser: Browser, site_dir: Path,
+                                                       width: int) -> None:
+    tab = Reader(browser, site_dir.as_uri() + "/")
+    tab.page.set_viewport_size({"width": width, "height": 900})
+    episodes = sorted(p.relative_to(site_dir).as_posix()
+                      for p in (site_dir / "episodes").glob("*.html"))
+    try:
+        for path in (*PAGES, *episodes[:2]):
+            page = tab.open(path)
+            widths = page.evaluate(LOAD_IMAGES)
+            assert all(w > 0 for w in widths), (path, widths)
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, (path, width, overflow)
+            if path.startswith(("tasks/", "episodes/", "models/")):
+                assert widths, path  # dynamics, trajectory, profile
+            if width == 1400 and path == "index.html":
+                # every family table fits its container: nothing hidden behind a scrollbar
+                hidden = page.evaluate("Array.from(document.querySelectorAll('.scroll'))"
+                                       ".filter(d => d.scrollWidth > d.clientWidth).length")
+                assert hidden == 0
+        tab.problems.assert_none()
+    finally:
+        tab.page.close()
+
+
+def test_episode_page_downloads_resolve(reader: Reader) -> None:
+    page = reader.open(f"tasks/{slug('naming_game')}.html")
+    page.locator("#dynamics details summary").first.click()
+    page.locator("#dynamics details a").first.click()
+    page.wait_for_load_state("load")
+    assert "Episode ep000" in (page.locator("h1").text_content() or "")
+    downloads = page.evaluate("Array.from(document.querySelectorAll('a[download]'))"
+                              ".map(a => a.href)")
+    assert downloads and all(resolves(page, href) for href in downloads)
+    reader.problems.assert_none()
+
+
+def test_compare_verdicts_are_the_python_verdicts(reader: Reader) -> None:
+    """compare.js and leaderboard.paper.verdict (used by `cbench compare`) agree on every row."""
+    page = reader.open("compare.html")
+    labels = page.locator("#model-a option").all_text_contents()
+    schema = load_schema()
+    checked = 0
+    for a in range(len(labels)):
+        page.select_option("#model-a", str(a))
+        for b in range(len(labels)):
+            page.select_option("#model-b", str(b))
+            for row in page.locator("#compare tbody tr").all():
+                cells = row.locator("th, td")
+                values = [cells.nth(i).get_attribute("data-value") for i in (2, 3)]
+                shown = cells.nth(5).text_content()
+                if shown == "task versions differ" or None in values or "" in values:
+                    continue
+                metric = next(m for m in schema.metrics.values()
+                              if m.display == cells.nth(1).text_content()) \
+                    if any(m.display == cells.nth(1).text_content()
+                           for m in schema.metrics.values()) else None
+                direction = metric.direction if metric else "neutral"
+                texts = [cells.nth(i).text_content() or "" for i in (2, 3)]
+                intervals = [_interval(float(v or "nan"), t) for v, t in zip(values, texts,
+                                                                             strict=True)]
+                assert shown == verdict(difference(*intervals), direction), (labels[a],
+                                                                              labels[b])
+                checked += 1
+    assert checked >= 10
+
+
+def _interval(value: float, text: str) -> Interval:
+    if "[" not in text:
+        return Interval(value, None, None)
+    low, high = text.split("[", 1)[1].rstrip("]").split(",")
+    return Interval(value, float(low), float(high))

@@ -68,7 +68,11 @@ def test_every_page_exists() -> None:
               "openai/gpt-4o-mini", HOSTILE}
     assert {n for n in files if n.startswith("models/")} == {
         f"models/{slug(m)}.html" for m in models}
-    assert sum(n.startswith("plots/") and n.endswith(".svg") for n in files) == 4
+    metric_plots = [n for n in files if n.startswith("plots/") and n.count("/") == 1]
+    assert len(metric_plots) == 4 and all(n.endswith(".svg") for n in metric_plots)
+    # a profile per model that has a headline score (the hostile model's card too)
+    assert {n for n in files if n.startswith("plots/models/")} == {
+        f"plots/models/{slug(m)}.svg" for m in models}
 
 
 def test_hostile_model_name_is_escaped_everywhere() -> None:
@@ -108,12 +112,16 @@ def test_overview_ranks_ties_releases_and_supersession() -> None:
     release, local = index.split('id="release-local', 1)
     assert "Release <strong>2026.1</strong>" in release and "1.0.0" in release
     assert "1 older run(s) in this release superseded" in release
-    assert ">0.90 [0.85, 0.95]</a></td>" in release and "0.30 [0.18, 0.42]" not in release
+    assert '>0.90</a> <span class="ci">[0.85, 0.95]</span></td>' in release
+    assert "[0.18, 0.42]" not in release
     # local: textbook [0.61, 0.85] and the hostile model [0.38, 0.62] overlap: tied first
-    assert re.search(r'"rank[^>]*>=1</span> <a href="models/[^"]+#run-[^"]+">0.73 \[0.61, 0.85\]',
-                     local)  # every score links to its provenance
-    assert re.search(r'"rank[^>]*>=1</span> <a[^>]*>0.50 \[0.38, 0.62\]', local)
-    assert re.search(r'"rank[^>]*>4</span> <a[^>]*>0.11 \[0.00, 0.23\]', local)
+    ci = r'</a> <span class="ci">'
+    assert re.search(r'"rank[^>]*>=1</span> <a href="models/[^"]+#run-[^"]+">0.73' + ci
+                     + r'\[0.61, 0.85\]', local)  # every score links to its provenance
+    assert re.search(r'"rank[^>]*>=1</span> <a[^>]*>0.50' + ci + r'\[0.38, 0.62\]', local)
+    assert re.search(r'"rank[^>]*>4</span> <a[^>]*>0.11' + ci + r'\[0.00, 0.23\]', local)
+    # one table per family, each reachable from the family tabs
+    assert re.findall(r'<nav class="tabs"[^>]*>(.*?)</nav>', local)[0].count("<a ") == 2
     assert "commons \u00b7 Commons survival" in release  # schema display name
     assert "public_goods \u00b7 cooperation" in local  # unknown metric: raw name
     assert index.count('<span class="badge"') >= 6

@@ -1,0 +1,85 @@
+"""`cbench verify`: a frozen release re-scores from its logs; any tampering is one line, exit 1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from collective_bench.cli import _rows, main
+from leaderboard.verify import MANIFEST_FILE
+
+SOURCE = Path(__file__).resolve().parents[2] / "results" / "v0.1.0"
+SMALL = "2026-11-25T04-10-24-00-00_commons_8g58LXvhFr5VHZcCb5XtvK.eval"
+
+
+@pytest.fixture(name="results")
+def results_fixture(tmp_path: Path) -> Path:
+    release = tmp_path / "results" / "v9"
+    release.mkdir(parents=True)
+    shutil.copy(SOURCE / SMALL, release / SMALL)
+    (release / "RELEASE.json").write_text(json.dumps(
+        {"name": "v9", "suite_version": "0.1.0", "date": "2026-11-25"}))
+    assert main(["verify", str(tmp_path / "results"), "--write-manifest"]) == 0
+    return tmp_path / "results"
+
+
+def run(results: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    code = main(["verify", str(results)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_a_frozen_release_verifies(results: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(results, capsys)
+    assert code == 0 and "re-scores from its logs" in out[-1]
+
+
+def test_a_changed_score_fails_with_one_line(results: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = results / "v9" / MANIFEST_FILE
+    manifest = json.loads(path.read_text())
+    manifest["logs"][SMALL]["rows"]["survival_rate"]["value"] = 0.5
+    manifest["logs"][SMALL]["protocol"]["months"] = 99
+    path.write_text(json.dumps(manifest))
+    code, out = run(results, capsys)
+    assert code == 1
+    assert [line for line in out if "survival_rate value re-scores to 0.0" in line]
+    assert [line for line in out if "protocol field 'months' is 12" in line]
+    assert out[-1] == "2 mismatch(es)"
+
+
+def test_modified_added_and_missing_logs(results: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    release = results / "v9"
+    shutil.copy(release / SMALL, release / "extra.eval")
+    with (release / SMALL).open("ab") as handle:
+        handle.write(b"\0")
+    code, out = run(results, capsys)
+    assert code == 1
+    assert any("extra.eval: not in MANIFEST.json" in line for line in out)
+    assert any(f"{SMALL}: sha256 differs" in line for line in out)
+    (release / SMALL).unlink()
+    code, out = run(results, capsys)
+    assert any(f"{SMALL}: in MANIFEST.json but missing" in line for line in out)
+
+
+def test_a_release_without_manifest_fails(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    release = tmp_path / "r" / "v1"
+    release.mkdir(parents=True)
+    (release / "RELEASE.json").write_text(json.dumps(
+        {"name": "v1", "suite_version": "0.1.0", "date": "2026-11-25"}))
+    code, out = run(tmp_path / "r", capsys)
+    assert code == 1 and "no MANIFEST.json" in out[0]
+    assert main(["verify", str(tmp_path / "nowhere")]) == 2
+
+
+def test_the_published_release_matches_its_manifest() -> None:
+    from leaderboard.cli import registry_tasks
+    from leaderboard.verify import verify
+
+    bad, _ = verify(SOURCE.parent, _rows, {t.name: t.version for t in registry_tasks()})
+    assert bad == []
