@@ -110,7 +110,8 @@ def _rows(log_dir: str) -> list[Any]:
     from collective_bench.results import rows_from_dir
 
     registry = _registry()
-    return rows_from_dir(log_dir, lambda task: registry.get_spec(task).aggregate)
+    return rows_from_dir(log_dir, lambda task: registry.get_spec(task).aggregate,
+                         lambda task: registry.get_spec(task).version)
 
 
 def cmd_scores(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ task's own `aggregate` function, passed in by the caller (the runtime does not i
 from __future__ import annotations
 
 import hashlib
+import sys
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -87,7 +88,13 @@ def focal_share(params: Mapping[str, Any]) -> float | None:
     return min(1.0, int(n_focal) / int(n_agents))
 
 
-def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> list[ResultRow]:
+class VersionMismatch(UserError):
+    """A log of a task version this checkout does not declare: its scores cannot be
+    recomputed by today's code (a version bump says the rules or the scoring changed)."""
+
+
+def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor,
+                  declared_version: Callable[[str], str] | None = None) -> list[ResultRow]:
     """The schema rows of one log (empty for a log that did not finish successfully)."""
     try:
         header: EvalLog = read_eval_log(str(log_path), header_only=True)
@@ -98,7 +105,13 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
     if header.status != "success":
         return []
     spec = header.eval
-    aggregate = aggregate_for(spec.task.split("/")[-1])
+    task_name = spec.task.split("/")[-1]
+    if declared_version is not None and str(spec.task_version) != declared_version(task_name):
+        raise VersionMismatch(
+            f"log {log_path.name} is task {task_name} version {spec.task_version}, but this "
+            f"checkout declares version {declared_version(task_name)}: score it with the "
+            "release it came from, or run the task again")
+    aggregate = aggregate_for(task_name)
     episodes, invalid, asked = _episode_values(log_path)
     usage = header.stats.model_usage if header.stats else {}
     costs = [u.total_cost for u in usage.values()]
@@ -144,11 +157,17 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor) -> li
     return rows
 
 
-def rows_from_dir(log_dir: str | Path, aggregate_for: AggregateFor) -> list[ResultRow]:
+def rows_from_dir(log_dir: str | Path, aggregate_for: AggregateFor,
+                  declared_version: Callable[[str], str] | None = None) -> list[ResultRow]:
+    """Rows of every log below `log_dir`; a log of a task version this checkout does not
+    declare is skipped with a one-line warning on stderr (it never blocks the others)."""
     # Resolved, so that `log` is relative to it: an absolute path would publish the user's
     # directory layout on the leaderboard.
     root = Path(log_dir).resolve()
     rows: list[ResultRow] = []
     for path in find_logs(root):
-        rows.extend(rows_from_log(path, root, aggregate_for))
+        try:
+            rows.extend(rows_from_log(path, root, aggregate_for, declared_version))
+        except VersionMismatch as skipped:
+            print(f"cbench: warning: skipped {skipped}", file=sys.stderr)
     return rows

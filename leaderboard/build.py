@@ -115,7 +115,7 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
     `episodes` (read from the logs by `leaderboard.episodes`) add the dynamics plots and the
     episode pages; `log_files` (row.log -> file) lets the site offer each log for download.
     """
-    schema = schema or load_schema()
+    schema = (schema or load_schema()).with_tasks(_task_infos(tasks).values())
     check_rows(rows)
     validate_rows(rows, schema)
     releases = dict(releases or {})

@@ -11,6 +11,7 @@ import argparse
 import functools
 import http.server
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,33 @@ def add_commands(sub: Any, rows_for: RowsFor) -> None:
 
 
 def registry_tasks() -> list[Any]:
-    """TaskInfo for every declared task (imports the task families, hence done here)."""
+    """TaskInfo for every declared task, with each metric's metadata from its declaration
+    (imports the task families, hence done here, never in the leaderboard's own modules)."""
     from collective_bench.registry import all_specs
-    from leaderboard.schema import TaskInfo
+    from leaderboard.schema import MetricInfo, TaskInfo
 
-    return [TaskInfo(t.name, t.family, t.version, t.headline,
-                     tuple(m.name for m in t.metrics), t.summary) for t in all_specs()]
+    def kind(metric: Any) -> str:
+        if metric.kind == "binary" or metric.bounds == (0.0, 1.0):
+            return "rate"
+        if metric.bounds is not None and metric.bounds[0] >= 0:
+            return "count"
+        return "number"
+
+    def infos(metric: Any, param_values: Any) -> list[Any]:
+        info = MetricInfo(metric.name, metric.display, metric.direction, kind(metric),
+                          metric.group)
+        if not metric.per:
+            return [info]
+        return [replace(info, name=f"{metric.name}{v}", display=f"{metric.display} {v}")
+                for v in param_values]
+
+    out = []
+    for t in all_specs():
+        per_values = range(0, 101)  # every value a per-parameter metric can take a name for
+        metric_infos = tuple(i for m in t.metrics for i in infos(m, per_values))
+        out.append(TaskInfo(t.name, t.family, t.version, t.headline,
+                            tuple(m.name for m in t.metrics), t.summary, metric_infos))
+    return out
 
 
 def cmd_build(args: argparse.Namespace, rows_for: RowsFor) -> int:

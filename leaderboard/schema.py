@@ -62,6 +62,9 @@ class TaskInfo:
     headline: str
     metrics: tuple[str, ...] = ()
     summary: str = ""
+    metric_infos: tuple[MetricInfo, ...] = ()
+    """Each metric's display name, direction, kind and group, from the task's declaration:
+    they override anything `schema.yaml` says of the same metric."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,14 @@ class Schema:
     families: Mapping[str, tuple[str, str]]  # name -> (display, headline)
     metrics: Mapping[str, MetricInfo]
     risks: tuple[RiskRule, ...] = field(default_factory=tuple)
+
+    def with_tasks(self, tasks: Iterable[TaskInfo]) -> Schema:
+        """The schema with the metric metadata the task declarations carry."""
+        metrics = dict(self.metrics)
+        families = dict(self.families)
+        for task in tasks:
+            metrics.update({info.name: info for info in task.metric_infos})
+        return replace(self, metrics=metrics, families=families)
 
     def metric(self, name: str) -> MetricInfo:
         """A `*_pvalue` metric is a test's p-value: never ranked, whatever the file says."""

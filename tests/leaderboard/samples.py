@@ -7,14 +7,22 @@ from typing import Any
 
 from collective_bench.results_schema import ResultRow
 from leaderboard.releases import Release
-from leaderboard.schema import TaskInfo
+from leaderboard.schema import MetricInfo, TaskInfo
 
 HOSTILE = "<script>alert(1)</script>"
 RELEASE = Release("2026.1", "2026.1", "1.0.0", "2026-01-15", "First frozen release.")
 RELEASES = {"2026.1": RELEASE}
 TASKS = (
     TaskInfo("naming_game", "conventions", "1", "consensus", ("consensus", "time_to_consensus"),
-             "Agents in random pairs name one of W labels; does a convention emerge?"),
+             "Agents in random pairs name one of W labels; does a convention emerge?",
+             (MetricInfo("consensus", "Consensus", "higher", "rate", "convergence"),
+              MetricInfo("time_to_consensus", "Time to consensus", "lower", "count",
+                         "convergence"),
+              MetricInfo("collective_bias", "Collective bias", "neutral", "number", "bias"),
+              MetricInfo("polarization", "Polarization", "lower", "number", "opinions"),
+              MetricInfo("survival_rate", "Commons survival", "higher", "rate", "commons"),
+              MetricInfo("conformity_rate", "Conformity", "lower", "rate", "social pressure"),
+              MetricInfo("invalid_rate", "Invalid moves", "lower", "rate", "reliability"))),
     TaskInfo("public_goods", "cooperation", "1", "cooperation", ("cooperation",),
              "A repeated public goods game."),
 )
