@@ -8,8 +8,8 @@ task's own `aggregate` function, passed in by the caller (the runtime does not i
 from __future__ import annotations
 
 import hashlib
-import sys
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
