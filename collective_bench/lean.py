@@ -48,8 +48,14 @@ def transcript_mode() -> str:
     return mode
 
 
-Messages = list[dict[str, str]]
-"""A chat as OpenAI-style role/content dicts: what the wire format wants, no per-call objects."""
+Messages = list[dict[str, Any]]
+"""A chat as OpenAI-style role/content dicts: what the wire format wants, no per-call objects.
+A user message may carry an extra key `observation` (the game state, for scripted players)."""
+
+
+def wire_messages(messages: Messages) -> list[dict[str, str]]:
+    """Only role and content: what any model that is not a scripted player may see."""
+    return [{"role": str(m["role"]), "content": str(m["content"])} for m in messages]
 
 
 @dataclass(frozen=True, slots=True)
