@@ -7,6 +7,7 @@ import time
 
 import pytest
 from aiohttp import ClientSession, web
+from hostile import Background, completion, http_response, read_request
 from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model
 
 from collective_bench.errors import UserError
@@ -14,7 +15,6 @@ from collective_bench.providers.http_client import usage_counts
 from collective_bench.providers.litellm_api import ProviderError
 from collective_bench.providers.preflight import check_reachable
 from collective_bench.providers.retry import STATS
-from hostile import Background, completion, http_response, read_request
 
 MODEL = "litellm/openai/m"
 MODES = ["full", "compact"]
@@ -56,7 +56,8 @@ def model_at(url: str, **args):
 
 async def trickle(reader, writer):
     await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n")
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 500\r\n\r\n")
     for _ in range(600):  # one byte a second: never done within any sane deadline
         writer.write(b" ")
         await writer.drain()

@@ -146,7 +146,8 @@ def test_each_role_has_its_own_connection_limit(serve, tmp_path):
                            send_observation=True, memoize=False)
     log = eval(naming_game(n_agents=24, n_focal=12, max_rounds=2, episodes=1),
                model="litellm/openai/textbook", model_base_url=focal_server.base_url,
-               model_args={"send_observation": True}, model_roles={"background": background}, max_connections=3, display="none",
+               model_args={"send_observation": True}, model_roles={"background": background},
+               max_connections=3, display="none",
                log_dir=str(tmp_path))[0]
     assert log.status == "success"
     focal, back = focal_server.snapshot(), background_server.snapshot()
