@@ -216,4 +216,5 @@ def play_episode(
         )
         return state
 
+    solve.make_game = make_game  # type: ignore[attr-defined] # read by the sweep's policy check
     return solve

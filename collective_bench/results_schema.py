@@ -28,6 +28,8 @@ git_commit          commit of the repository the run came from, ``null`` if not 
 created             when the eval started (ISO 8601, from the log)
 log                 the log file, relative to the results directory read
 log_sha256          SHA-256 of the log file's bytes
+retries             provider call attempts that were retried, whole run (our providers only)
+faults              provider faults by kind, whole run, e.g. ``rate_limit=3;timeout=1``
 ==================  =======================================================================
 """
 
@@ -62,6 +64,8 @@ class ResultRow:
     log: str
     log_sha256: str
     model_roles: dict[str, str] = field(default_factory=dict)
+    retries: int = 0
+    faults: str = ""
     schema_version: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,10 +73,12 @@ class ResultRow:
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ResultRow))
+OPTIONAL = ("model_roles", "schema_version", "retries", "faults")
+"""Fields a row may omit (rows written before they existed)."""
 
 def row_from_dict(data: dict[str, Any]) -> ResultRow:
     """Rebuild a row from JSON; raises ValueError naming the first missing or unknown field."""
-    missing = [c for c in COLUMNS if c not in data and c not in ("model_roles", "schema_version")]
+    missing = [c for c in COLUMNS if c not in data and c not in OPTIONAL]
     if missing:
         raise ValueError(f"missing field {missing[0]!r}")
     unknown = [k for k in data if k not in COLUMNS]

@@ -93,7 +93,8 @@ class Endpoint:
     _pools: dict[int, _Pool] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def for_base_url(cls, base_url: str, api_key: str | None, limit: int) -> Endpoint:
+    def for_base_url(cls, base_url: str, api_key: str | None, limit: int,
+                     authorization: str | None = None) -> Endpoint:
         url = base_url.rstrip("/") + "/chat/completions"
         parsed = urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -104,6 +105,8 @@ class Endpoint:
             if any(c in api_key for c in "\r\n"):
                 raise UserError("the API key holds a line break; remove it")
             headers["Authorization"] = f"Bearer {api_key}"
+        if authorization:  # a base URL's user:password, sent as Basic auth
+            headers["Authorization"] = authorization
         return cls(url, headers, max(1, limit))
 
     def acquire(self) -> aiohttp.ClientSession:

@@ -29,7 +29,9 @@ import functools
 import json
 import os
 from typing import Any
+from urllib.parse import unquote
 
+import aiohttp
 from inspect_ai.model import (
     ChatMessage,
     GenerateConfig,
@@ -152,6 +154,9 @@ class LiteLLMAPI(ModelAPI):
             raise UserError(f"environment variable {key_env!r} (from -M api_key_env) is not set")
         self._api_key = api_key or (os.environ[key_env] if key_env else None)
         register_secret(self._api_key)
+        if userinfo and self._api_key:
+            raise UserError("--model-base-url holds user:password and an API key is set too; "
+                            "an endpoint takes one Authorization: keep one of them")
         if self._api_key is None and base_url is not None:
             self._api_key = PLACEHOLDER_KEY  # local OpenAI-compatible servers need no key
         self._userinfo = userinfo
@@ -188,12 +193,14 @@ class LiteLLMAPI(ModelAPI):
     def should_retry(self, ex: Exception) -> bool:
         return False  # retried in generate(), where Retry-After is honoured
 
-    def _send_url(self) -> str | None:
-        """The base URL requests go to: with its userinfo, which is never recorded."""
-        if self.base_url is None or not self._userinfo:
-            return self.base_url
-        scheme, _, rest = self.base_url.partition("://")
-        return f"{scheme}://{self._userinfo}@{rest}"
+    def _basic_auth(self) -> str | None:
+        """The Authorization value for a base URL's user:password, which is never recorded."""
+        if not self._userinfo:
+            return None
+        user, _, password = self._userinfo.partition(":")
+        value = aiohttp.BasicAuth(unquote(user), unquote(password)).encode()
+        register_secret(value.removeprefix("Basic "))
+        return value
 
     def _deadline(self, config: GenerateConfig) -> float:
         return float(self.timeout or config.timeout or DEFAULT_TIMEOUT)
@@ -218,7 +225,11 @@ class LiteLLMAPI(ModelAPI):
             arguments["extra_body"] = {**arguments.get("extra_body", {}),
                                        "cbench_observation": request["cbench_observation"]}
         if self.base_url:
-            arguments["api_base"] = self._send_url()
+            arguments["api_base"] = self.base_url
+        basic = self._basic_auth()
+        if basic:
+            arguments["extra_headers"] = {**arguments.get("extra_headers", {}),
+                                          "Authorization": basic}
         try:
             # litellm's own timeout is per read: a trickling server would never trip it
             async with asyncio.timeout(deadline):
@@ -292,10 +303,9 @@ class LiteLLMAPI(ModelAPI):
         endpoint = None
         if self.lean_transport == "http":
             if self._endpoint is None:
-                key = None if self._userinfo and self._api_key == PLACEHOLDER_KEY \
-                    else self._api_key
-                self._endpoint = Endpoint.for_base_url(str(self._send_url()), key,
-                                                       self._connections)
+                self._endpoint = Endpoint.for_base_url(
+                    str(self.base_url), self._api_key, self._connections,
+                    authorization=self._basic_auth())
             endpoint = self._endpoint
         return _LiteLLMLeanClient(self, endpoint)
 
