@@ -365,3 +365,22 @@ def test_secrets_echoed_by_a_provider_reach_no_file_or_output(serve, tmp_path):
                 assert "Basic dXNlcjpQQVNTV09SRC03N2FhODhiYg==" in seen_auth
     finally:
         front.stop()
+
+
+def test_estimate_takes_the_longest_playing_policy_and_says_it_is_no_bound(capsys, tmp_path):
+    """A random fishery collapses early; a sustainable one runs every month. The estimate must
+    count the long game (it undercounted the commons 16x with the random player alone)."""
+    from benchmarks.cooperation.tasks import commons
+
+    assert main(["estimate", "--model", "openai/gpt-4o-mini", "--task", "commons",
+                 "--episodes", "2", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["upper_bound"] is False and "not an upper bound" in result["note"]
+    calls = {}
+    for policy in ("greedy", "random", "selfish", "sustainable", "textbook"):
+        log = eval(commons(episodes=2), model=f"reference/{policy}", display="none",
+                   log_dir=str(tmp_path / policy))[0]
+        calls[policy] = sum(s.scores["commons_scorer"].metadata["asked"] for s in log.samples)
+    task = result["tasks"][0]
+    assert task["calls"] == max(calls.values()) > calls["random"]
+    assert task["policy"] == max(calls, key=calls.__getitem__)
