@@ -41,15 +41,18 @@ def completed_ids(log_dir: Path) -> set[str]:
 
 def test_killed_sweep_resumes_without_redoing_finished_episodes(serve, tmp_path):
     episodes = 6
-    # calls per episode, from the in-process reference provider (same moves as over HTTP)
-    ref = eval(naming_game(n_agents=8, max_rounds=8, episodes=episodes), model="reference/textbook",
-               display="none", log_dir=str(tmp_path / "ref"))[0]
+    server = serve(policy="textbook", latency_ms=40)
+    # calls per episode, from an uninterrupted run over the same server (same moves)
+    ref = eval(naming_game(n_agents=8, max_rounds=8, episodes=episodes),
+               model="litellm/openai/textbook", model_base_url=server.base_url,
+               model_args={"send_observation": True}, max_connections=8, display="none",
+               log_dir=str(tmp_path / "ref"))[0]
     calls = {str(s.id): s.scores["naming_scorer"].metadata["calls"] for s in ref.samples}
 
-    server = serve(policy="textbook", latency_ms=40)
     logs = tmp_path / "logs"
     args = ["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
-            "--model-base-url", server.base_url, "--episodes", str(episodes), *TASK_ARGS,
+            "--model-base-url", server.base_url, "-M", "send_observation=true",
+            "--episodes", str(episodes), *TASK_ARGS,
             "--max-connections", "2", "--log-dir", str(logs), "--display", "none"]
     proc = cbench(*args)
     deadline = time.time() + 120
