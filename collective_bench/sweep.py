@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,9 +172,26 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
     _set_aside_unreadable_logs(spec.log_dir)
     previous = os.environ.get(TRANSCRIPT_ENV)
     os.environ[TRANSCRIPT_ENV] = spec.transcript
+    previous_handler = signal.getsignal(signal.SIGINT)
+    interrupted: list[bool] = []
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        # remembered, because inspect may turn the KeyboardInterrupt into errored samples
+        # that its retry then plays again, ending "successfully" after a Ctrl-C
+        interrupted.append(True)
+        raise KeyboardInterrupt
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        signal.signal(signal.SIGINT, on_interrupt)
     try:
-        return _eval_set(spec, tasks)
+        logs = _eval_set(spec, tasks)
+        if interrupted:
+            raise KeyboardInterrupt
+        return logs
     finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous_handler)
         if previous is None:
             os.environ.pop(TRANSCRIPT_ENV, None)
         else:
