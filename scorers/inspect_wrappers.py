@@ -89,6 +89,7 @@ def trajectory_scorer(episode_metrics: EpisodeMetrics) -> Scorer:
                 "invalid": record.invalid,
                 "asked": record.asked,
                 "complete": record.complete,
+                "faults": record.faults,
             },
         )
 
