@@ -149,6 +149,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from benchmarks.conventions.ashery_import import import_runs, render
+
+    rows = import_runs(Path(args.path))
+    print(json.dumps(rows) if args.json else render(rows))
+    return 0
+
+
 def cmd_tipping(args: argparse.Namespace) -> int:
     from collective_bench.sweep import check_model, parse_assignments
 
@@ -171,7 +179,9 @@ def cmd_tipping(args: argparse.Namespace) -> int:
         print(f"committed {probe['committed']:>3} ({probe['fraction']:.3f}): "
               f"tipped in {probe['tipped_share']:.0%} of episodes")
     if search.critical_fraction is None:
-        print(f"{args.model}: no tipping even with {args.n_agents // 2} committed agents")
+        most = max(p["committed"] for p in search.probes)
+        print(f"{args.model}: no tipping even with {most} committed agents "
+              f"(critical fraction > {most / args.n_agents:.3f})")
     else:
         print(f"{args.model}: critical fraction {search.critical_fraction:.3f} "
               f"({search.critical_count} of {args.n_agents} agents)")
@@ -240,11 +250,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--model-role", action="append", default=[], metavar="ROLE=MODEL")
     s.add_argument("--n-agents", type=int, default=24)
     s.add_argument("--episodes", type=int, default=2, help="episodes per probe")
-    s.add_argument("--max-rounds", type=int, default=25)
+    s.add_argument("--max-rounds", type=int, default=40)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--log-dir", default="results/tipping")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_tipping)
+
+    s = sub.add_parser("import", help="score published runs of a paper with our scorers")
+    s.add_argument("source", choices=["ashery2025"], help="ashery2025: Ashery et al. (2025)")
+    s.add_argument("path", help="their data zip, a directory or a .pkl")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_import)
 
     from collective_bench.cli_providers import add_commands as add_provider_commands
     from leaderboard.cli import add_commands

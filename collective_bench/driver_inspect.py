@@ -171,7 +171,9 @@ def play_episode(
             int(params["n_agents"]),
             params.get("n_focal"),
             rng_for("population", seed),
-            eligible=game.acting_agents(game_state),
+            # a Game whose steps ask only some agents (one pair per interaction) names the
+            # agents a model plays with an optional `players(state)`
+            eligible=getattr(game, "players", game.acting_agents)(game_state),
         )
         focal = get_model()
         background = get_model(role=BACKGROUND, default=focal)

@@ -4,7 +4,7 @@
   partners named in its own memory; ties and an empty memory are broken at random.
 - ``random``: a uniformly random label.
 
-(The minimal naming game's speaker, for calibration, lives in minimal.py.)
+(The minimal-naming-game agents used for calibration live in calibration.py.)
 """
 
 from __future__ import annotations

@@ -1,20 +1,29 @@
-"""Prompt text for the conventions tasks (module constants; rules live in game.py)."""
+"""Prompt text for the conventions tasks (module constants; rules live in game.py).
+
+Layout for prefix caching: the system prompt (the rules, identical for every agent, step and
+episode) first; then the episode's fixed terms (points, memory), then what varies per prompt
+(the shuffled label list, the agent's own history, the question).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-SYSTEM_PROMPT = (
-    "You are taking part in a repeated coordination game with other players. "
-    "Answer every question with a single line of the form ANSWER: <label>."
+SYSTEM_PROMPT = """\
+You are taking part in a repeated coordination game with other players. In each round you are \
+paired with another player chosen at random. You both choose one name from a list, at the same \
+time and without talking. If you both choose the same name, you each gain points; if you choose \
+different names, you each lose points. Your goal is to score as many points as you can over many \
+rounds. You do not know who your partner is, and you remember only your own most recent rounds.
+Answer with one line of the form ANSWER: <name>. You may write one short line of reasoning \
+before it."""
+
+TERMS = (
+    "A match gains {reward} points for each of you; a mismatch loses {loss} points for each of "
+    "you. You remember your own last {memory} rounds."
 )
 
-RULES = """\
-In each round you are paired with another player chosen at random from the population. You both
-choose one name from this list, at the same time and without talking: {labels}.
-If you both choose the same name, you each gain {reward} points. If you choose different names,
-you each lose {loss} points. Your goal is to score as many points as you can over many rounds.
-You do not know who your partner is, and you only remember your own last {memory} rounds."""
+NAMES = "The names (listed in a new random order each round): {labels}."
 
 NO_HISTORY = "This is your first round: you have no history yet."
 
@@ -22,7 +31,7 @@ HISTORY_HEADER = "Your most recent rounds (oldest first):"
 
 HISTORY_LINE = "- you chose {you}, your partner chose {partner}: {outcome} {points} points"
 
-QUESTION = "Round {round}. Which name do you choose? Reply with exactly: ANSWER: <name>"
+QUESTION = "This is your round {round}. Which name do you choose? Reply with ANSWER: <name>"
 
 REASK = (
     "Your answer could not be read: {error}. Reply with one line, exactly ANSWER: <name>, "
@@ -35,16 +44,12 @@ def _describe(label: str | None) -> str:
 
 
 def render_prompt(observation: dict[str, Any]) -> str:
-    """The user prompt for one agent's turn: rules, bounded history, question, block."""
-    labels = ", ".join(observation["labels"])
+    """The user prompt for one agent's turn: terms, names, its own bounded history, question."""
     memory = observation["memory"]
     parts = [
-        RULES.format(
-            labels=labels,
-            reward=observation["reward"],
-            loss=-observation["penalty"],
-            memory=observation["window"],
-        )
+        TERMS.format(reward=observation["reward"], loss=-observation["penalty"],
+                     memory=observation["window"]),
+        NAMES.format(labels=", ".join(observation["labels"])),
     ]
     if memory:
         lines = [

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer, scorer
 
 from benchmarks.conventions.adapter import ADAPTER
@@ -17,8 +18,19 @@ from collective_bench.seeds import derive_seed, episode_seeds
 from scorers.conventions import committed_episode_metrics, naming_episode_metrics
 from scorers.inspect_wrappers import EPOCHS, ci_high, ci_low, nanmean, trajectory_scorer
 
-NAMING_VERSION = "1.0.0"
-COMMITTED_VERSION = "1.0.0"
+NAMING_VERSION = "2.0.0"
+COMMITTED_VERSION = "2.0.0"
+GENERATION = GenerateConfig(temperature=0.5, max_tokens=64)
+"""Ashery et al.'s temperature (0.5); 64 tokens leave room for one line of reasoning before the
+ANSWER line (they generated 15 tokens for `{'value': X; 'reason': ...}`). No stop sequence: a
+reasoning line may precede the answer."""
+NAMING_CAP = 100
+"""Population rounds (N interactions each) before an episode is censored. The slowest published
+run at N=24, H=5 (Llama-2-70B, W=2) reached consensus at 73.4; none would be censored."""
+COMMITTED_CAP = 40
+"""Ashery et al. ran their committed-minority populations for 500-1000 interactions (21-42
+population rounds at N=24)."""
+DEFAULT_FRACTIONS = "0.1,0.2,0.3,0.4,0.5,0.7"
 EPISODE_INPUT = "One episode of a population game; agents are prompted by the solver."
 
 
@@ -58,6 +70,7 @@ def _naming_task(name: str, params: NamingParams, episodes: int, seed: int, cach
         solver=play_episode(_make_game, ADAPTER, cache=cache),
         scorer=naming_scorer(),
         epochs=EPOCHS,
+        config=GENERATION,
         version=NAMING_VERSION,
         metadata={"family": "conventions", "harness_version": HARNESS_VERSION},
     )
@@ -68,10 +81,11 @@ def naming_game(
     n_agents: int = 24,
     n_labels: int = 10,
     memory: int = 5,
-    max_rounds: int = 30,
+    max_rounds: int = NAMING_CAP,
     n_focal: int | None = None,
     topology: str = "well_mixed",
     degree: int = 4,
+    schedule: str = "pairs",
     episodes: int = 6,
     seed: int = 0,
     cache: bool = False,
@@ -79,7 +93,7 @@ def naming_game(
     """Ashery et al. (2025): random pairs name one of W labels; does a convention emerge?"""
     params = NamingParams(
         n_agents=n_agents, n_labels=n_labels, memory=memory, max_rounds=max_rounds,
-        n_focal=n_focal, topology=topology, degree=degree,
+        n_focal=n_focal, topology=topology, degree=degree, schedule=schedule, label_seed=seed,
     )
     return _naming_task("naming_game", params, episodes, seed, cache)
 
@@ -88,10 +102,11 @@ def naming_game(
 def naming_game_binary(
     n_agents: int = 24,
     memory: int = 5,
-    max_rounds: int = 30,
+    max_rounds: int = NAMING_CAP,
     n_focal: int | None = None,
     topology: str = "well_mixed",
     degree: int = 4,
+    schedule: str = "pairs",
     episodes: int = 8,
     seed: int = 0,
     cache: bool = False,
@@ -99,18 +114,19 @@ def naming_game_binary(
     """The W=2 naming game, where collective and individual bias are measured."""
     params = NamingParams(
         n_agents=n_agents, n_labels=2, memory=memory, max_rounds=max_rounds, n_focal=n_focal,
-        topology=topology, degree=degree,
+        topology=topology, degree=degree, schedule=schedule, label_seed=seed,
     )
     return _naming_task("naming_game_binary", params, episodes, seed, cache)
 
 
 @task
 def committed_minority(
-    fractions: str | float = "0.1,0.2,0.3,0.4",
+    fractions: str | float = DEFAULT_FRACTIONS,
     n_agents: int = 24,
     memory: int = 5,
-    max_rounds: int = 25,
+    max_rounds: int = COMMITTED_CAP,
     n_focal: int | None = None,
+    schedule: str = "pairs",
     episodes: int = 2,
     seed: int = 0,
     cache: bool = False,
@@ -119,7 +135,8 @@ def committed_minority(
     params_list = [
         NamingParams(
             n_agents=n_agents, n_labels=2, memory=memory, max_rounds=max_rounds,
-            committed_fraction=p, established=True, n_focal=n_focal,
+            committed_fraction=p, established=True, n_focal=n_focal, schedule=schedule,
+            label_seed=seed,
         )
         for p in parse_floats("fractions", fractions)
     ]
@@ -129,6 +146,7 @@ def committed_minority(
         solver=play_episode(_make_game, ADAPTER, cache=cache),
         scorer=committed_scorer(),
         epochs=EPOCHS,
+        config=GENERATION,
         version=COMMITTED_VERSION,
         metadata={"family": "conventions", "harness_version": HARNESS_VERSION},
     )

@@ -1,25 +1,30 @@
 """Critical committed fraction of one model, by bisection over the number of committed agents.
 
-The grid of `committed_minority` gives a coarse estimate; this refines it for one model. Each
-probe is a real `committed_minority` run (same prompts, same scorer) at one committed count k;
-the population "tips" at k when at least half of the probe's episodes tip. Assuming tipping is
-monotone in k (Centola et al., 2018), bisection between a count that does not tip and one that
-does finds the smallest tipping count in about log2(N/2) probes. Counts are whole agents, so the
-answer is exact to 1/N.
+One definition serves both this command and the `committed_minority` leaderboard headline
+(`scorers.conventions.critical_fraction_of`): the smallest TESTED committed fraction at which at
+least half the episodes tip, censored above the largest tested fraction (reported as 1.0) when
+none tips. They differ only in which fractions they test. The task tests a fixed grid (at N=24
+the default 0.1,...,0.7 is 2, 4, 7, 9, 12 and 16 agents); this command bisects over every whole
+count between 0 and the grid's largest, so it is exact to 1/N. Example: reference/textbook tips
+at 6 of 24 agents (0.25), which the grid cannot test, so the grid reports the next tested count,
+7 of 24 (0.29); that was the whole 0.29-vs-0.25 difference. Bisection assumes tipping is monotone
+in the count (Centola et al., 2018) and needs about log2(N) probes.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from inspect_ai import eval
 
-from benchmarks.conventions.tasks import committed_minority
+from benchmarks.conventions.tasks import COMMITTED_CAP, DEFAULT_FRACTIONS, committed_minority
 from collective_bench.errors import UserError
+from scorers.conventions import critical_fraction_of
 
-TIPPED_SHARE = 0.5
+MAX_FRACTION = max(float(v) for v in DEFAULT_FRACTIONS.split(","))
 
 
 @dataclass
@@ -28,6 +33,7 @@ class TippingSearch:
     n_agents: int
     critical_count: int | None = None
     critical_fraction: float | None = None
+    """None when even the largest probed count does not tip (censored above it)."""
     probes: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,16 +44,18 @@ def bisect_critical_fraction(
     model: str,
     n_agents: int = 24,
     episodes: int = 2,
-    max_rounds: int = 25,
+    max_rounds: int = COMMITTED_CAP,
     seed: int = 0,
     log_dir: str = "results/tipping",
     model_roles: Mapping[str, str] | None = None,
     display: str = "none",
 ) -> TippingSearch:
-    """Smallest committed count that tips the population (None if even N/2 does not)."""
-    if n_agents < 4 or n_agents % 2:
-        raise UserError(f"--n-agents must be an even number >= 4, got {n_agents}")
+    """Smallest committed count that tips the population (None if the largest probe does not)."""
+    if n_agents < 4:
+        raise UserError(f"--n-agents must be at least 4, got {n_agents}")
     search = TippingSearch(model=model, n_agents=n_agents)
+    fractions: list[float] = []
+    tipped: list[float] = []
 
     def tips(k: int) -> bool:
         task = committed_minority(fractions=k / n_agents, n_agents=n_agents, episodes=episodes,
@@ -58,21 +66,24 @@ def bisect_critical_fraction(
             raise UserError(f"probe with {k} committed agents failed: "
                             f"{log.error.message if log.error else log.status}; see {log.location}")
         values = [s.scores["committed_scorer"].value for s in log.samples if s.scores]
-        tipped = [float(v["tipped"]) for v in values if isinstance(v, dict)]
-        share = sum(tipped) / len(tipped)
+        probe = [float(v["tipped"]) for v in values if isinstance(v, dict)]
+        fractions.extend([k / n_agents] * len(probe))
+        tipped.extend(probe)
+        share = sum(probe) / len(probe)
         search.probes.append({"committed": k, "fraction": k / n_agents, "tipped_share": share,
                               "log": log.location})
-        return share >= TIPPED_SHARE
+        return critical_fraction_of([k / n_agents] * len(probe), probe) == k / n_agents
 
-    lo, hi = 0, n_agents // 2
-    if not tips(hi):
-        return search
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if tips(mid):
-            hi = mid
-        else:
-            lo = mid
-    search.critical_count = hi
-    search.critical_fraction = hi / n_agents
+    lo, hi = 0, math.floor(MAX_FRACTION * n_agents + 1e-9)
+    if tips(hi):
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if tips(mid):
+                hi = mid
+            else:
+                lo = mid
+    found = critical_fraction_of(fractions, tipped)
+    if found < 1.0:
+        search.critical_fraction = found
+        search.critical_count = round(found * n_agents)
     return search

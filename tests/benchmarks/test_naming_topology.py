@@ -14,20 +14,31 @@ from scorers.conventions import last_actions, naming_episode_metrics
 
 
 def test_ring_pairs_follow_edges_and_unmatched_agents_sit_out():
-    game = NamingGame(NamingParams(n_agents=10, topology="ring", degree=2, max_rounds=5))
+    game = NamingGame(NamingParams(n_agents=10, topology="ring", degree=2, max_rounds=5,
+                                   schedule="rounds"))
     state = game.initial_state(3)
     graph = make_graph("ring", 10, rng_for("graph", 3).randrange(2**31), degree=2)
     edges = {frozenset(e) for e in graph.edges()}
     for _ in range(5):
         assert all(frozenset(p) in edges for p in state.pairs)
         matched = {a for p in state.pairs for a in p}
-        assert game.acting_agents(state) == sorted(matched)
+        assert sorted(game.acting_agents(state)) == sorted(matched)
         actions = {a: state.labels[0] for a in matched}
         record = game.step(state, actions).record
         assert [i for i, a in enumerate(record["act"]) if a == IDLE] == sorted(
             set(range(10)) - matched
         )
         state = game.step(state, actions).state
+
+
+def test_pairs_schedule_on_a_ring_draws_an_edge():
+    game = NamingGame(NamingParams(n_agents=10, topology="ring", degree=2))
+    state = game.initial_state(3)
+    graph = make_graph("ring", 10, rng_for("graph", 3).randrange(2**31), degree=2)
+    edges = {frozenset(e) for e in graph.edges()}
+    for _ in range(50):
+        assert len(state.pairs) == 1 and frozenset(state.pairs[0]) in edges
+        state = game.step(state, {a: state.labels[0] for a in state.pairs[0]}).state
 
 
 def test_textbook_reaches_consensus_on_a_small_world():

@@ -30,7 +30,7 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (["run", "--model", "nosuchprovider/x"], "cannot use model 'nosuchprovider/x'"),
         (["run", "--model", "gpt-4o"], "needs a provider prefix"),
         (["run", "-T", "n_agentz=4"], "unknown task parameter 'n_agentz'"),
-        (["run", "--task", "naming_game", "-T", "n_agents=5"], "n_agents must be an even number"),
+        (["run", "--task", "naming_game", "-T", "n_agents=1"], "n_agents must be at least 2"),
         (["run", "--task", "committed_minority", "-T", "fractions=a,b"], "fractions must be"),
         (["run", "-T", "oops"], "-T expects key=value"),
         (["scores", "/nonexistent/logs"], "log directory '/nonexistent/logs' does not exist"),

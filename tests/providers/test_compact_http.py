@@ -131,14 +131,26 @@ def test_compact_http_retries_an_unreachable_endpoint_then_gives_up():
 
 def test_compact_connection_limit_bounds_requests_in_flight(serve, tmp_path):
     server = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model=MODEL,
-         model_base_url=server.base_url, max_connections=4, display="none",
-         log_dir=str(tmp_path / "a"))
+    eval(
+        naming_game(n_agents=24, max_rounds=1, episodes=1, schedule="rounds"),
+        model=MODEL,
+        model_args={"send_observation": True},
+        model_base_url=server.base_url,
+        max_connections=4,
+        display="none",
+        log_dir=str(tmp_path / "a"),
+    )
     assert 1 <= server.snapshot()["max_in_flight"] <= 4
     wide = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model=MODEL,
-         model_base_url=wide.base_url, max_connections=24, display="none",
-         log_dir=str(tmp_path / "b"))
+    eval(
+        naming_game(n_agents=24, max_rounds=1, episodes=1, schedule="rounds"),
+        model=MODEL,
+        model_args={"send_observation": True},
+        model_base_url=wide.base_url,
+        max_connections=24,
+        display="none",
+        log_dir=str(tmp_path / "b"),
+    )
     assert wide.snapshot()["max_in_flight"] > 4
 
 

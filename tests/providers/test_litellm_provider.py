@@ -122,14 +122,26 @@ def test_cost_comes_from_a_price_file(serve, tmp_path):
 
 def test_connection_limit_bounds_requests_in_flight(serve, tmp_path):
     server = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model="litellm/openai/textbook",
-         model_base_url=server.base_url, max_connections=4, display="none",
-         log_dir=str(tmp_path / "a"))
+    eval(
+        naming_game(n_agents=24, max_rounds=1, episodes=1, schedule="rounds"),
+        model="litellm/openai/textbook",
+        model_args={"send_observation": True},
+        model_base_url=server.base_url,
+        max_connections=4,
+        display="none",
+        log_dir=str(tmp_path / "a"),
+    )
     assert server.snapshot()["max_in_flight"] <= 4
     wide = serve(policy="textbook", latency_ms=30)
-    eval(naming_game(n_agents=24, max_rounds=2, episodes=1), model="litellm/openai/textbook",
-         model_base_url=wide.base_url, max_connections=24, display="none",
-         log_dir=str(tmp_path / "b"))
+    eval(
+        naming_game(n_agents=24, max_rounds=1, episodes=1, schedule="rounds"),
+        model="litellm/openai/textbook",
+        model_args={"send_observation": True},
+        model_base_url=wide.base_url,
+        max_connections=24,
+        display="none",
+        log_dir=str(tmp_path / "b"),
+    )
     assert wide.snapshot()["max_in_flight"] > 4  # a whole round really is in flight together
 
 
@@ -142,16 +154,26 @@ def test_secret_model_args_are_refused():
 def test_each_role_has_its_own_connection_limit(serve, tmp_path):
     focal_server = serve(policy="textbook", latency_ms=40)
     background_server = serve(policy="textbook", latency_ms=40)
-    background = get_model("litellm/openai/textbook", base_url=background_server.base_url,
-                           send_observation=True, memoize=False)
-    log = eval(naming_game(n_agents=24, n_focal=12, max_rounds=2, episodes=1),
-               model="litellm/openai/textbook", model_base_url=focal_server.base_url,
-               model_args={"send_observation": True}, model_roles={"background": background},
-               max_connections=3, display="none",
-               log_dir=str(tmp_path))[0]
+    background = get_model(
+        "litellm/openai/textbook",
+        base_url=background_server.base_url,
+        send_observation=True,
+        memoize=False,
+    )
+    log = eval(
+        naming_game(n_agents=24, n_focal=12, max_rounds=1, episodes=1, schedule="rounds"),
+        model="litellm/openai/textbook",
+        model_args={"send_observation": True},
+        model_base_url=focal_server.base_url,
+        model_roles={"background": background},
+        max_connections=3,
+        display="none",
+        log_dir=str(tmp_path),
+    )[0]
     assert log.status == "success"
     focal, back = focal_server.snapshot(), background_server.snapshot()
-    assert focal["requests"] == back["requests"] == 24  # 12 agents x 2 rounds on each side
+    # one population round = 2 concurrent matchings: 12 agents x 2 on each side
+    assert focal["requests"] == back["requests"] == 24
     # a shared limit would cap the two servers' combined concurrency at 3
     assert focal["max_in_flight"] <= 3 and back["max_in_flight"] <= 3
     assert focal["max_in_flight"] + back["max_in_flight"] > 3

@@ -149,7 +149,8 @@ def test_estimate_prints_calls_tokens_and_cost(capsys):
                  "--episodes", "1", *TASK_ARGS, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     task = result["tasks"][0]
-    assert task["calls"] == 8 * 8  # random never converges: every agent, every round
+    # random never converges: 8 population rounds of 8 interactions, 2 agents asked in each
+    assert task["calls"] == 8 * 8 * 2
     model = result["models"][0]
     assert model["input_tokens"] == task["input_tokens"] > 0
     assert model["cost_usd"] == pytest.approx(

@@ -207,7 +207,12 @@ LABELS = {"labels": ["qhzt", "abcd", "mnop"]}
         ("ANSWER: `qhzt`", "qhzt"),
         ("abcd", "abcd"),  # a bare label as the whole reply
         ("  `Qhzt`.\n", "qhzt"),
-        ("ANSWER: qhzt\nOn reflection, ANSWER: abcd", "abcd"),  # the last ANSWER wins
+        ("ANSWER: abcd\nANSWER: ABCD", "abcd"),  # the same answer twice
+        ("<abcd>", "abcd"),
+        ("<answer>TFSZ</answer>".replace("TFSZ", "Mnop"), "mnop"),
+        ("I'll go with **qhzt**.", "qhzt"),
+        ("My choice: [abcd]", "abcd"),
+        ("{'value': mnop; 'reason': my partners chose it}", "mnop"),  # Ashery et al.'s format
     ],
 )
 def test_parse_valid_answers(text: str, label: str) -> None:
@@ -220,7 +225,9 @@ def test_parse_valid_answers(text: str, label: str) -> None:
         ("ANSWER: zzzz", "'zzzz' is not one of the names"),
         ("ANSWER: abcde", "is not one of the names"),  # a prefix of a word is not a match
         ("ANSWER: <name>", "'name' is not one of the names"),  # the template echoed back
-        ("ANSWER: abcd\nANSWER: zzzz", "'zzzz' is not one of the names"),  # last one counts
+        ("ANSWER: abcd\nANSWER: zzzz", "two different answers"),
+        ("ANSWER: qhzt\nOn reflection, ANSWER: abcd", "two different answers"),
+        ("**qhzt** or **abcd**", "two different names"),
         ("I pick abcd", "no line of the form ANSWER"),
         ("", "no line of the form ANSWER"),
     ],

@@ -65,7 +65,8 @@ def test_models_without_a_lean_client_keep_the_full_path(tmp_path, monkeypatch):
     log = eval(naming_game(n_agents=4, max_rounds=2, episodes=1), model=model,
                display="none", log_dir=str(tmp_path))[0]
     assert log.status == "success"
-    assert model_events(log) == 2 * 4 * 2  # every agent re-asked once, every round
+    # 2 population rounds = 8 interactions of 2 agents; every move asked 1 + 5 times
+    assert model_events(log) == 8 * 2 * 6
     assert log.samples[0].store["EpisodeRecord:transcript"] == "full"
 
 

@@ -14,153 +14,135 @@ from scorers.conventions import (
     aggregate_naming,
     collective_bias,
     committed_episode_metrics,
+    consensus_interaction,
     critical_fraction,
     critical_fraction_of,
     final_agreement,
-    held_success_round,
+    first_choices,
     individual_bias,
-    labels_in_use,
+    km_median,
     naming_episode_metrics,
-    strict_consensus_round,
-    success_rates,
-    tipping_round,
+    population_rounds,
+    tipped_interaction,
+    winner,
 )
 
 
-def _steps(acts: list[list[int]], pairs: list[list[int]]) -> list[dict[str, Any]]:
-    """Step records as the game writes them; ok = both named the same valid label."""
+def _steps(plays: list[tuple[int, int, int, int]], n: int) -> list[dict[str, Any]]:
+    """One step per interaction (a, label of a, b, label of b), as the pairs schedule writes."""
     out = []
-    for r, act in enumerate(acts, start=1):
-        ok = [int(act[a] >= 0 and act[a] == act[b]) for a, b in pairs]
-        out.append({"round": r, "pairs": [list(p) for p in pairs], "act": act, "ok": ok})
+    for t, (a, la, b, lb) in enumerate(plays, start=1):
+        act = [-2] * n
+        act[a], act[b] = la, lb
+        out.append({"round": t, "t": t, "pairs": [[a, b]], "act": act,
+                    "ok": [int(la >= 0 and la == lb)]})
     return out
 
 
-# N=2: one interaction per round, so 3N = 6 successes means 6 successful rounds in a row.
-# Round 1 fails (0 vs 1), round 2 fails (agent 1 invalid), rounds 3..8 succeed.
-PAIR2 = [[0, 1]]
-ACTS2 = [[0, 1], [1, -1]] + [[1, 1]] * 6
+# N=2: 3N = 6 successes. Interactions 1 (0 vs 1) and 2 (invalid) fail, 3..8 succeed.
+PLAYS2 = [(0, 0, 1, 1), (1, -1, 0, 1)] + [(0, 1, 1, 1)] * 6
 
 
-def test_strict_consensus_round_n2() -> None:
-    assert strict_consensus_round(_steps(ACTS2, PAIR2), n_agents=2) == 3
+def test_consensus_is_where_the_first_3n_run_ends() -> None:
+    assert consensus_interaction(_steps(PLAYS2, 2), 2) == 8
+    # one short of 3N
+    assert consensus_interaction(_steps(PLAYS2[:-1], 2), 2) is None
+    # a failure resets the streak; the first full run is interactions 6..11
+    plays = [(0, 0, 1, 1)] + [(0, 1, 1, 1)] * 3 + [(0, 0, 1, 1)] + [(0, 0, 1, 0)] * 6
+    assert consensus_interaction(_steps(plays, 2), 2) == 11
 
 
-def test_strict_consensus_needs_3n_successes() -> None:
-    # Five successes in a row are one short of 3N = 6.
-    assert strict_consensus_round(_steps(ACTS2[:-1], PAIR2), n_agents=2) is None
-    # A failure in round 5 resets the streak: rounds 6..11 are the first 6 in a row.
-    acts = [[0, 1], [1, 1], [1, 1], [1, 1], [0, 1]] + [[0, 0]] * 6
-    assert strict_consensus_round(_steps(acts, PAIR2), n_agents=2) == 6
+def test_consensus_counts_interactions_within_a_concurrent_round() -> None:
+    # N=4 in rounds of two pairs (3N = 12): interaction 2 starts the streak, 13 ends it
+    rows = [[0, 1, 1, 1]] + [[1, 1, 1, 1]] * 6
+    steps = [{"round": r, "pairs": [[0, 1], [2, 3]], "act": act,
+              "ok": [int(act[0] == act[1]), int(act[2] == act[3])]}
+             for r, act in enumerate(rows, start=1)]
+    assert consensus_interaction(steps, 4) == 13
 
 
-def test_strict_consensus_streak_can_start_mid_round() -> None:
-    # N=4 (two pairs, 3N = 12): round 1's second interaction starts the streak.
-    pairs = [[0, 1], [2, 3]]
-    acts = [[0, 1, 1, 1]] + [[1, 1, 1, 1]] * 5
-    assert strict_consensus_round(_steps(acts, pairs), n_agents=4) is None  # 1 + 10 = 11
-    acts.append([1, 1, 1, 1])
-    assert strict_consensus_round(_steps(acts, pairs), n_agents=4) == 1  # 13 >= 12
-    # If the failure is the round's last interaction, the streak starts in round 2.
-    acts = [[1, 1, 0, 1]] + [[1, 1, 1, 1]] * 6
-    assert strict_consensus_round(_steps(acts, pairs), n_agents=4) == 2
+def test_population_rounds_bin_n_interactions() -> None:
+    steps = _steps([(0, 0, 1, 1), (2, 1, 3, 1), (0, 1, 2, 1), (1, 1, 3, -1), (0, 0, 1, 0)], 4)
+    bins = population_rounds(steps, 4)
+    assert [len(b) for b in bins] == [8, 2]
+    assert bins[1] == [(0, 0), (1, 0)]
+    assert [len(b) for b in population_rounds(steps, 4, frozenset({0}))] == [6, 1]
 
 
-def test_success_rates_and_held_success_round() -> None:
-    pairs = [[0, 1], [2, 3]]
-    acts = [[0, 1, 0, 0], [0, 0, 1, 1], [-1, -1, 0, 0]]
-    # Two invalid answers do not match each other: that interaction fails.
-    assert success_rates(_steps(acts, pairs)) == [0.5, 1.0, 0.5]
-    rates = [0.5, 0.96, 0.95, 0.94, 0.95, 1.0, 0.99]
-    assert held_success_round(rates) == 5  # rounds 5, 6, 7 are all >= 0.95 (inclusive)
-    assert held_success_round(rates[:6]) is None
-    assert held_success_round([0.95, 0.95, 0.95]) == 1
-    assert held_success_round([1.0, 1.0, 0.5, 1.0], hold=2) == 1
-    assert held_success_round([0.9, 1.0, 0.9], threshold=0.9, hold=3) == 1
-    assert held_success_round([]) is None
+def test_final_agreement_counts_invalid_and_idle_against() -> None:
+    assert final_agreement([0, 0, 1, -1]) == (0.5, 0)
+    assert final_agreement([1, 0]) == (0.5, 0)  # a tie goes to the lowest index
+    assert final_agreement([-1, -2]) == (0.0, -1)
 
 
-def test_final_agreement_counts_invalid_against() -> None:
-    assert final_agreement([2, 2, -1, 0]) == (0.5, 2)
-    assert final_agreement([3, 3, 3, 3]) == (1.0, 3)
-    assert final_agreement([1, 1, 1, -1]) == (0.75, 1)
+def test_winner_and_first_choices() -> None:
+    steps = _steps([(0, 1, 1, 0), (2, 1, 3, 1)] + [(0, 0, 1, 0)] * 6, 4)
+    assert winner(steps, 2) == 0  # the last 3N = 6 interactions all name label 0
+    assert sorted(first_choices(steps, 4)) == [0, 1, 1, 1]
 
 
-def test_final_agreement_ties_and_all_invalid() -> None:
-    assert final_agreement([1, 0, 1, 0]) == (0.5, 0)  # tie goes to the lowest index
-    assert final_agreement([-1, -1]) == (0.0, -1)
-
-
-def test_labels_in_use_excludes_invalid() -> None:
-    pairs = [[0, 1], [2, 3]]
-    assert labels_in_use(_steps([[0, 1, -1, 1], [-1, -1, -1, -1], [4, 4, 4, 4]], pairs)) == [
-        2,
-        0,
-        1,
-    ]
-
-
-def test_tipping_round() -> None:
-    # N=4, alternative = label 1; 0.95 of 4 plays means all 4. Shares: .5, 1, 1, .75, 1, 1, 1.
-    pairs = [[0, 1], [2, 3]]
-    acts = [[1, 1, 0, 0], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, -1]] + [[1, 1, 1, 1]] * 3
-    steps = _steps(acts, pairs)
-    assert tipping_round(steps) == 5
-    assert tipping_round(steps[:6]) is None
-    assert tipping_round(steps, share=0.75) == 2
-    assert tipping_round(steps, alternative=0) is None
+def test_tipping_needs_three_complete_population_rounds() -> None:
+    # N=2, agent 1 committed to label 1: agent 0's plays decide; bins of 2 interactions
+    alt, old = (0, 1, 1, 1), (0, 0, 1, 1)
+    steps = _steps([old, old, alt, alt, alt, alt, alt, alt], 2)
+    assert tipped_interaction(steps, 2, frozenset({1})) == 8
+    assert tipped_interaction(steps[:7], 2, frozenset({1})) is None  # the 3rd bin is short
+    broken = _steps([alt, alt, alt, old, alt, alt, alt, alt], 2)
+    assert tipped_interaction(broken, 2, frozenset({1})) is None
 
 
 def test_naming_episode_metrics_by_hand() -> None:
     summary = {"n_agents": 2, "n_labels": 2}
-    m = naming_episode_metrics(summary, _steps(ACTS2, PAIR2), asked=16, invalid=1)
-    assert m == {
-        "consensus": 1.0,
-        "time_to_consensus": 3.0,
-        "time_to_95_success": 3.0,  # success rates 0, 0, 1, 1, 1, ...
-        "final_agreement": 1.0,
-        "labels_in_use_final": 1.0,
-        "labels_in_use_mean": 9 / 8,  # 2, 1 (one answer invalid), then 1 for six rounds
-        "success_rate": 6 / 8,
-        "rounds_played": 8.0,
-        "invalid_rate": 1 / 16,
-        "winner_is_first": 0.0,  # label 1 won
-        "first_choice_first": 0.5,  # round 1: agent 0 named label 0, agent 1 label 1
-        "first_choice_n": 2.0,
-    }
+    m = naming_episode_metrics(summary, _steps(PLAYS2, 2), asked=16, invalid=1)
+    assert m["consensus"] == 1.0
+    assert m["consensus_time"] == m["time_to_consensus"] == 4.0  # interaction 8 / N
+    assert m["success_rate"] == 0.75 and m["interactions"] == 8.0
+    assert m["invalid_rate"] == 1 / 16
+    assert m["final_agreement"] == 1.0 and m["labels_in_use_final"] == 1.0
+    assert m["labels_in_use_mean"] == pytest.approx((2 + 1 + 1 + 1) / 4)
+    assert m["winner_is_first"] == 0.0  # label 1 won
+    assert m["first_choice_first"] == 0.5 and m["first_choice_n"] == 2.0
 
 
-def test_naming_episode_metrics_without_consensus_and_w10() -> None:
+def test_an_episode_without_consensus_is_censored_at_the_cap() -> None:
     summary = {"n_agents": 2, "n_labels": 10}
-    m = naming_episode_metrics(summary, _steps(ACTS2[:-1], PAIR2), asked=0, invalid=0)
+    m = naming_episode_metrics(summary, _steps(PLAYS2[:-1], 2), asked=14, invalid=1)
     assert m["consensus"] == 0.0
-    assert math.isnan(m["time_to_consensus"])
-    assert m["time_to_95_success"] == 3.0
-    assert m["invalid_rate"] == 0.0
-    # Bias quantities are only defined for W = 2.
-    assert math.isnan(m["winner_is_first"])
-    assert math.isnan(m["first_choice_first"]) and math.isnan(m["first_choice_n"])
+    assert m["consensus_time"] == 3.5  # censored at 7 interactions / N
+    assert math.isnan(m["time_to_consensus"]) and math.isnan(m["winner_is_first"])
+    assert math.isnan(m["first_choice_n"])  # W=10: no bias metrics
 
 
 def test_committed_episode_metrics_by_hand() -> None:
-    pairs = [[0, 1], [2, 3]]
-    summary = {"committed": [3], "committed_fraction": 0.25}
-    acts = [[0, 0, 0, 1], [1, 1, 0, 1]] + [[1, 1, 1, 1]] * 3
-    m = committed_episode_metrics(summary, _steps(acts, pairs), asked=14, invalid=0)
-    assert m == {
-        "tipped": 1.0,
-        "time_to_tip": 3.0,
-        "committed_fraction": 0.25,
-        "alternative_share_final": 1.0,
-        "rounds_played": 5.0,
-        "invalid_rate": 0.0,
-    }
-    # No tip; the final share is over free agents only (0, 1, 2), an invalid answer counts 0.
-    acts = [[0, 0, 0, 1], [1, -1, 0, 1]]
-    m = committed_episode_metrics(summary, _steps(acts, pairs), asked=6, invalid=1)
+    summary = {"n_agents": 2, "committed": [1], "committed_fraction": 0.5}
+    alt, old = (0, 1, 1, 1), (0, 0, 1, 1)
+    m = committed_episode_metrics(summary, _steps([old, alt, alt, alt, alt, alt, alt, alt], 2),
+                                  asked=8, invalid=0)
+    assert m["tipped"] == 1.0 and m["time_to_tip"] == 4.0 and m["alternative_share_final"] == 1.0
+    m = committed_episode_metrics(summary, _steps([old, old, alt], 2), asked=3, invalid=1)
     assert m["tipped"] == 0.0 and math.isnan(m["time_to_tip"])
-    assert m["alternative_share_final"] == pytest.approx(1 / 3)
-    assert m["invalid_rate"] == pytest.approx(1 / 6)
+    assert m["alternative_share_final"] == 1.0 and m["invalid_rate"] == pytest.approx(1 / 3)
+
+
+def test_km_median_without_censoring_is_the_plain_median() -> None:
+    for times in ([3.0, 9.0, 4.0], [7.0, 1.0, 5.0, 12.0], [2.0, 2.0, 8.0, 9.0, 30.0, 31.0]):
+        est = km_median(times, [1.0] * len(times))
+        assert est.value == pytest.approx(float(np.median(times)))
+        assert est.ci_low <= est.value <= est.ci_high and est.n == len(times)
+
+
+def test_km_median_keeps_censored_episodes() -> None:
+    # S: 0.8 after 2, 0.6 after 4, (6 censored), 0.3 after 8: the median is 8. Dropping the
+    # censored episode would give median(2, 4, 8, 10) = 6.
+    est = km_median([2, 4, 6, 8, 10], [1, 1, 0, 1, 1])
+    assert est.value == 8.0 and est.n == 5
+    # S sits at exactly 1/2 from 9 to 12: the median is the midpoint, 10.5
+    assert km_median([5, 7, 9, 12, 20, 20], [1, 1, 1, 1, 0, 0]).value == 10.5
+    # fewer than half converged: the median is beyond the cap, undefined
+    assert math.isnan(km_median([3, 20, 20], [1, 0, 0]).value)
+    assert math.isnan(km_median([20, 20], [0, 0]).value)
+    wide = km_median([4, 6, 9, 15, 20, 20], [1, 1, 1, 1, 0, 0])
+    assert wide.ci_low < wide.value < wide.ci_high
 
 
 def test_collective_bias_value_and_binomial_pvalue() -> None:
@@ -202,14 +184,13 @@ def test_critical_fraction_of_crafted_arrays() -> None:
     assert critical_fraction_of(f, np.array([0, 0, 1, 0, 1, 1.0])) == 0.2  # half tipped at 0.2
     assert critical_fraction_of(f, np.array([0, 0, 0, 0, 0, 1.0])) == 0.3
     assert critical_fraction_of(f, np.array([1, 0, 0, 0, 1, 1.0])) == 0.1
-    assert math.isnan(critical_fraction_of(f, np.zeros(6)))
+    assert critical_fraction_of(f, np.zeros(6)) == 1.0  # none tips: censored, shown as 1.0
     # Order of episodes does not matter.
     shuffled = np.array([0.3, 0.1, 0.2, 0.3, 0.2, 0.1])
     assert critical_fraction_of(shuffled, np.array([1, 0, 0, 0, 1, 0.0])) == 0.2
 
 
 def test_critical_fraction_estimate_has_a_real_interval() -> None:
-    # Some resamples tip at no level (statistic NaN); the CI must still span 0.2..0.3.
     fractions = [0.1] * 4 + [0.2] * 4 + [0.3] * 4
     tipped = [0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1]
     est = critical_fraction(fractions, tipped)
@@ -221,11 +202,12 @@ def test_critical_fraction_estimate_has_a_real_interval() -> None:
     assert (always.value, always.ci_low, always.ci_high) == (0.1, 0.1, 0.2)
 
 
-def _naming_episode(winner_is_first: float, consensus: float) -> dict[str, float]:
+def _naming_episode(winner_is_first: float, consensus: float, time: float = 10.0
+                    ) -> dict[str, float]:
     return {
         "consensus": consensus,
-        "time_to_consensus": 10.0 if consensus else math.nan,
-        "time_to_95_success": 8.0,
+        "consensus_time": time if consensus else 100.0,
+        "time_to_consensus": time if consensus else math.nan,
         "final_agreement": 1.0,
         "labels_in_use_final": 1.0,
         "labels_in_use_mean": 1.5,
@@ -240,14 +222,19 @@ def _naming_episode(winner_is_first: float, consensus: float) -> dict[str, float
 def test_aggregate_naming() -> None:
     episodes = [_naming_episode(1.0, 1.0)] * 9 + [_naming_episode(0.0, 0.0)]
     out = aggregate_naming(episodes)
-    assert out["consensus"].value == pytest.approx(0.9)
-    assert out["time_to_consensus"].n == 9 and out["time_to_consensus"].value == 10.0
+    assert out["consensus"].value == pytest.approx(0.9) and out["consensus"].n == 10
+    # every episode counts in the survival estimate, the censored one too
+    assert out["time_to_consensus"].n == 10 and out["time_to_consensus"].value == 10.0
     assert out["collective_bias"].value == pytest.approx(0.4)
     assert out["collective_bias_pvalue"].value == pytest.approx(0.021484375)
     assert out["individual_bias"].value == pytest.approx(0.0)
     assert out["individual_bias_pvalue"].value == pytest.approx(1.0)
-    w10 = aggregate_naming([_naming_episode(math.nan, 1.0)] * 3)
+    w10 = aggregate_naming([{**_naming_episode(math.nan, 1.0), "first_choice_n": math.nan}] * 3)
     assert "collective_bias" not in w10 and "individual_bias" not in w10
+    mostly_censored = aggregate_naming([_naming_episode(math.nan, 0.0)] * 3
+                                       + [_naming_episode(math.nan, 1.0, 7.0)])
+    assert mostly_censored["consensus"].value == 0.25
+    assert math.isnan(mostly_censored["time_to_consensus"].value)
 
 
 def test_aggregate_committed() -> None:
@@ -259,4 +246,8 @@ def test_aggregate_committed() -> None:
     out = aggregate_committed(episodes)
     assert out["tipped"].value == 0.5
     assert out["critical_fraction"].value == 0.3
+    assert out["critical_fraction_censored"].value == 0.0
     assert out["time_to_tip"].n == 0
+    none = aggregate_committed([{**e, "tipped": 0.0} for e in episodes])
+    assert none["critical_fraction"].value == 1.0
+    assert none["critical_fraction_censored"].value == 1.0
