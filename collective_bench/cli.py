@@ -97,13 +97,32 @@ def cmd_run(args: argparse.Namespace) -> int:
         preset=args.preset,
         transcript=args.transcript,
     )
-    logs = run_sweep(spec, registry)
+    try:
+        logs = run_sweep(spec, registry)
+    except KeyboardInterrupt:
+        return _interrupted(spec, args)
+    if any(log.status == "cancelled" for log in logs):
+        return _interrupted(spec, args)
     failed = [log for log in logs if log.status != "success"]
     for log in logs:
         print(f"{log.status:8s} {log.eval.task:22s} {log.eval.model:28s} {log.location}")
     print(f"{len(logs) - len(failed)}/{len(logs)} runs complete; logs in {spec.log_dir}. "
           f"Next: cbench scores {spec.log_dir}")
     return 1 if failed else 0
+
+
+def _interrupted(spec: Any, args: argparse.Namespace) -> int:
+    """Ctrl-C: say what stopped and how to pick it up again; exit code 130."""
+    import shlex
+
+    from collective_bench.providers.redact import redact
+
+    command = redact(shlex.join(["cbench", *getattr(args, "argv", sys.argv[1:])]))
+    print(f"cbench: interrupted: the run of {len(spec.tasks)} task(s) x {len(spec.models)} "
+          f"model(s) into {spec.log_dir} stopped; finished episodes are kept. Resume (only "
+          f"unfinished episodes are played): {command}",
+          file=sys.stderr)
+    return 130
 
 
 def _rows(log_dir: str) -> list[Any]:
@@ -280,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     offline_defaults()
     try:
         args = parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)
         code: int = args.func(args)
         return code
     except UserError as error:

@@ -15,7 +15,8 @@ def add_commands(sub: Any) -> None:
     s = sub.add_parser("serve-reference",
                        help="an OpenAI-compatible server playing a reference policy")
     s.add_argument("--port", type=int, default=8765)
-    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only)")
     s.add_argument("--policy", default="textbook")
     s.add_argument("--latency-ms", type=float, default=0.0)
     for name, text in (("429", "share answered 429 with Retry-After"),
@@ -23,7 +24,8 @@ def add_commands(sub: Any) -> None:
                        ("slow", "share answered after --slow-seconds"),
                        ("truncated", "share with a truncated body"),
                        ("empty", "share with empty content"),
-                       ("off-format", "share with off-format content")):
+                       ("off-format", "share with off-format content"),
+                       ("bad-usage", "share with negative or non-numeric token counts")):
         s.add_argument(f"--fault-{name}", type=float, default=0.0, help=text)
     s.add_argument("--retry-after", type=float, default=1.0)
     s.add_argument("--slow-seconds", type=float, default=30.0)
@@ -49,7 +51,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     faults = Faults(rate_limit=args.fault_429, server_error=args.fault_500, slow=args.fault_slow,
                     truncated=args.fault_truncated, empty=args.fault_empty,
-                    off_format=args.fault_off_format, retry_after=args.retry_after,
+                    off_format=args.fault_off_format, bad_usage=args.fault_bad_usage,
+                    retry_after=args.retry_after,
                     slow_seconds=args.slow_seconds, seed=args.seed)
     try:
         server = ReferenceServer(port=args.port, policy=args.policy, latency_ms=args.latency_ms,

@@ -37,6 +37,7 @@ from collective_bench.game import Action, Game
 from collective_bench.lean import Messages, lean_callers, transcript_mode
 from collective_bench.observation import OBSERVATION_KEY
 from collective_bench.population import BACKGROUND, Population, build_population
+from collective_bench.providers.retry import open_episode_faults
 from collective_bench.seeds import rng_for
 
 
@@ -86,6 +87,8 @@ class EpisodeRecord(StoreModel):
     """Compact transcripts only: the raw text of each answer that could not be read."""
     complete: bool = True
     """False when a limit (tokens, cost, time) stopped the episode before the Game ended."""
+    faults: dict[str, int] = Field(default_factory=dict)
+    """Our providers' calls, retries, failures and faults by kind (`fault:rate_limit`, ...)."""
 
 
 UNREADABLE_CHARS = 500
@@ -177,6 +180,7 @@ def play_episode(
         models = {a.id: (background if a.role == BACKGROUND else focal) for a in population.agents}
 
         record = EpisodeRecord(store=state.store)
+        faults = open_episode_faults()
         steps: list[dict[str, Any]] = []
         unreadable: list[dict[str, Any]] = []
         calls = reasks = invalid = asked = 0
@@ -235,9 +239,11 @@ def play_episode(
             record.transcript = "compact" if used_lean else "full"
             record.unreadable = unreadable
             record.complete = complete
+            record.faults = dict(faults)
         state.output.completion = (
             f"episode over after {step_no} steps: {asked} moves asked, {invalid} invalid"
         )
         return state
 
+    solve.make_game = make_game  # type: ignore[attr-defined] # read by the sweep's policy check
     return solve

@@ -1,29 +1,70 @@
-"""`cbench estimate`: what a sweep will cost, measured before any paid call.
+"""`cbench estimate`: what a sweep will cost, measured before any paid call. Not a bound.
 
-The selected tasks are run on `reference/random`, locally and for free, with the same task
-arguments. A random player never converges, so its episodes run to the round cap: its calls are
-an upper bound on an LLM's (re-asks aside, reported separately), and its prompts are the real
-prompts an LLM would receive, so input tokens are measured, not guessed. Output tokens per call
-are an assumption (`--output-tokens`). Dollars come from litellm's local price map or a user
-price file; a model with no price is reported as unknown, never as free.
+The selected tasks are played locally and for free by every reference policy each task offers,
+with the same task arguments, and the estimate per task is the run that made the most calls.
+Why every policy: an episode's length depends on play. A random fishery collapses in a month or
+two while a sustainable one runs all twelve, so measuring one player undercounted the commons
+tasks 16x. Why it is still not an upper bound: a model can keep a game going longer than any
+scripted policy does, re-asks after unreadable answers add up to one call per move (at most
+doubling the total, reported separately), and a model's own answers change later prompts' length.
+Prompts are the real prompts a model would receive, so input tokens are measured, not guessed;
+output tokens per call are an assumption (`--output-tokens`). Dollars come from litellm's local
+price map or a user price file; a model with no price is reported as unknown, never as free.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from inspect_ai.log import read_eval_log_sample_summaries
 
 from collective_bench.providers.litellm_api import call_cost
-from collective_bench.sweep import SweepSpec, run_sweep
+from collective_bench.sweep import SweepSpec, build_tasks, run_sweep
 
-UPPER_BOUND_MODEL = "reference/random"
+NOTE = ("an estimate, not an upper bound: the most calls any reference policy made per task "
+        "(a model can keep a game going longer); a re-ask after an unreadable answer adds a "
+        "call, at most doubling the total")
 
 
 def litellm_name(model: str) -> str:
     """The litellm model string for an inspect model string."""
     return model.removeprefix("litellm/")
+
+
+def _policies_by_task(spec: SweepSpec, registry: Any) -> dict[str, list[str]]:
+    """task name -> the reference policies its game offers."""
+    from collective_bench.policies import task_policies
+
+    offered: dict[str, list[str]] = {}
+    for name, task in zip(spec.tasks, build_tasks(spec, registry), strict=True):
+        make_game = getattr(task.solver, "make_game", None)
+        samples = list(task.dataset)[:1]
+        if make_game is None or not samples or not samples[0].metadata:
+            offered[name] = ["random"]
+            continue
+        game = make_game(dict(samples[0].metadata["params"]))
+        offered[name] = sorted(task_policies(game.name).policies)
+    return offered
+
+
+def _measure(spec: SweepSpec, registry: Any, policy: str, tasks: list[str],
+             log_dir: str) -> dict[str, dict[str, Any]]:
+    model = f"reference/{policy}"
+    run = SweepSpec(tasks=tasks, models=[model], task_args=spec.task_args,
+                    episodes=spec.episodes, preset=spec.preset,
+                    log_dir=os.path.join(log_dir, policy), display="none")
+    measured: dict[str, dict[str, Any]] = {}
+    for log in run_sweep(run, registry):
+        usage = log.stats.model_usage.get(model) if log.stats else None
+        summaries = read_eval_log_sample_summaries(log.location)
+        calls = sum(int((score.metadata or {}).get("asked", 0))
+                    for s in summaries for score in (s.scores or {}).values())
+        measured[log.eval.task.split("/")[-1]] = {
+            "task": log.eval.task, "episodes": len(summaries), "calls": calls,
+            "input_tokens": usage.input_tokens if usage else 0, "policy": policy}
+    return measured
 
 
 def estimate_sweep(
@@ -43,22 +84,18 @@ def estimate_sweep(
         from collective_bench.providers.prices import register_prices
 
         register_prices(prices)
-    spec = SweepSpec(
-        tasks=list(tasks or [e.name for e in registry.all_specs()]),
-        models=[UPPER_BOUND_MODEL], task_args=task_args, episodes=episodes, preset=preset,
-        log_dir=log_dir, display="none",
-    )
-    logs = run_sweep(spec, registry)
-    per_task: list[dict[str, Any]] = []
-    for log in sorted(logs, key=lambda lg: lg.eval.task):
-        usage = log.stats.model_usage.get(UPPER_BOUND_MODEL) if log.stats else None
-        summaries = read_eval_log_sample_summaries(log.location)
-        calls = sum(
-            int((score.metadata or {}).get("asked", 0))
-            for s in summaries for score in (s.scores or {}).values()
-        )
-        per_task.append({"task": log.eval.task, "episodes": len(summaries),
-                         "calls": calls, "input_tokens": usage.input_tokens if usage else 0})
+    spec = SweepSpec(tasks=list(tasks or [e.name for e in registry.all_specs()]),
+                     models=["reference/random"], task_args=task_args, episodes=episodes,
+                     preset=preset, log_dir=log_dir, display="none")
+    offered = _policies_by_task(spec, registry)
+    policies = sorted({p for names in offered.values() for p in names})
+    best: dict[str, dict[str, Any]] = {}
+    for policy in policies:
+        chosen = [t for t in spec.tasks if policy in offered[t]]
+        for name, row in _measure(spec, registry, policy, chosen, log_dir).items():
+            if name not in best or row["calls"] > best[name]["calls"]:
+                best[name] = row
+    per_task = [best[name] for name in sorted(best)]
     calls = sum(int(t["calls"]) for t in per_task)
     input_tokens = sum(int(t["input_tokens"]) for t in per_task)
     out_tokens = calls * output_tokens
@@ -69,20 +106,19 @@ def estimate_sweep(
                           "output_tokens": out_tokens, "cost_usd": cost,
                           "cost_usd_with_reasks": None if cost is None else 2 * cost})
     return {"tasks": per_task, "models": per_model, "output_tokens_per_call": output_tokens,
-            "note": "calls are an upper bound (episodes run to the round cap); a re-ask after an "
-                    "unreadable answer adds a call, at most doubling the total"}
+            "upper_bound": False, "note": NOTE}
 
 
 def render_estimate(result: dict[str, Any]) -> str:
-    lines = [f"{'task':24s} {'episodes':>8s} {'calls':>8s} {'input tokens':>13s}"]
+    lines = [f"{'task':24s} {'episodes':>8s} {'calls':>8s} {'input tokens':>13s}  longest player"]
     for t in result["tasks"]:
         lines.append(f"{t['task']:24s} {t['episodes']:>8d} {t['calls']:>8d} "
-                     f"{t['input_tokens']:>13,d}")
+                     f"{t['input_tokens']:>13,d}  reference/{t['policy']}")
     for m in result["models"]:
         cost = ("unknown: not in the price map (pass --prices FILE)" if m["cost_usd"] is None
                 else f"${m['cost_usd']:.4f} (up to ${m['cost_usd_with_reasks']:.4f} with re-asks)")
-        lines.append(f"{m['model']}: {m['calls']:,} calls, {m['input_tokens']:,} input + "
+        lines.append(f"{m['model']}: ~{m['calls']:,} calls, ~{m['input_tokens']:,} input + "
                      f"{m['output_tokens']:,} output tokens ({result['output_tokens_per_call']}"
                      f"/call assumed): {cost}")
-    lines.append(result["note"])
+    lines.append(f"Note: {result['note']}")
     return "\n".join(lines)

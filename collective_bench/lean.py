@@ -49,7 +49,8 @@ def transcript_mode() -> str:
 
 
 Messages = list[dict[str, Any]]
-"""A chat as OpenAI-style role/content dicts: what the wire format wants, no per-call objects."""
+"""A chat as OpenAI-style role/content dicts: what the wire format wants, no per-call objects.
+A user message may carry an extra key `observation` (the game state, for scripted players)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ class ModelProgress:
     retries: int = 0
     retries_before: int = 0
     """Our provider's retry count (process-wide) when this run started."""
+    capped_before: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     cost: float | None = 0.0
@@ -45,9 +46,15 @@ class ModelProgress:
         ours = (STATS[model].retries if model in STATS else 0) - self.retries_before
         retries = self.retries + ours
         cost = "unknown" if self.cost is None else f"${self.cost:.4f}"
-        return (f"[progress] {model}: {self.done}/{self.planned} episodes, {self.errors} errors, "
+        line = (f"[progress] {model}: {self.done}/{self.planned} episodes, {self.errors} errors, "
                 f"{self.calls:,} calls, {retries:,} retries, {self.input_tokens:,} in / "
                 f"{self.output_tokens:,} out tokens, {cost} so far")
+        stats = STATS.get(model)
+        capped = (stats.capped_retry_after if stats else 0) - self.capped_before
+        if stats and capped > 0:
+            line += (f"; Retry-After capped {capped}x (server asked up to "
+                     f"{stats.longest_retry_after:g} s, waited {stats.retry_after_cap:g} s)")
+        return line
 
 
 @hooks(name="cbench_progress", description="Collective Bench progress lines per model")
@@ -55,6 +62,9 @@ class Progress(Hooks):
     def __init__(self) -> None:
         self.models: dict[str, ModelProgress] = {}
         self._task_model: dict[str, str] = {}
+        self._planned: dict[tuple[str, str], int] = {}
+        self._task_id: dict[str, str] = {}
+        self._ended: set[tuple[str, str, str, int]] = set()
         self._last = 0.0
 
     def enabled(self) -> bool:
@@ -71,19 +81,29 @@ class Progress(Hooks):
     def _progress(self, model: str) -> ModelProgress:
         if model not in self.models:
             stats = STATS.get(model)
-            self.models[model] = ModelProgress(retries_before=stats.retries if stats else 0)
+            self.models[model] = ModelProgress(
+                retries_before=stats.retries if stats else 0,
+                capped_before=stats.capped_retry_after if stats else 0)
         return self.models[model]
 
     async def on_run_start(self, data: RunStart) -> None:
         # one hook object serves every run of the process: each run counts from zero
         self.models.clear()
         self._task_model.clear()
+        self._planned.clear()
+        self._task_id.clear()
+        self._ended.clear()
 
     async def on_task_start(self, data: TaskStart) -> None:
         samples = data.spec.dataset.samples or 0
         epochs = data.spec.config.epochs or 1
         self._task_model[data.eval_id] = data.spec.model
-        self._progress(data.spec.model).planned += samples * epochs
+        self._task_id[data.eval_id] = data.spec.task_id
+        # a task eval_set retries starts again under the same task_id: counted once, so the
+        # denominator stays fixed
+        self._planned[(data.spec.model, data.spec.task_id)] = samples * epochs
+        self._progress(data.spec.model).planned = sum(
+            n for (model, _task), n in self._planned.items() if model == data.spec.model)
 
     async def on_model_usage(self, data: ModelUsageData) -> None:
         progress = self._progress(data.model_name)
@@ -101,9 +121,15 @@ class Progress(Hooks):
         if model is None:
             return
         progress = self._progress(model)
-        progress.done += 1
         if data.sample.error is not None:
             progress.errors += 1
+            return
+        # an episode a retry plays again after an error is one episode, counted when it ends
+        key = (model, self._task_id.get(data.eval_id, ""), str(data.sample.id),
+               data.sample.epoch)
+        if key not in self._ended:
+            self._ended.add(key)
+            progress.done += 1
         self._print()
 
     async def on_run_end(self, data: RunEnd) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,11 @@ def find_logs(log_dir: str | Path) -> list[Path]:
     return sorted(Path(i.name.removeprefix("file://")).resolve() for i in infos)
 
 
-def _episode_values(log_path: Path) -> tuple[list[dict[str, float]], int, int]:
+def _episode_values(log_path: Path) -> tuple[list[dict[str, float]], int, int, Counter[str]]:
     summaries = read_eval_log_sample_summaries(str(log_path))
     episodes: list[dict[str, float]] = []
     invalid = asked = 0
+    faults: Counter[str] = Counter()
     for summary in sorted(summaries, key=lambda s: str(s.id)):
         if not summary.scores:
             continue
@@ -62,7 +64,8 @@ def _episode_values(log_path: Path) -> tuple[list[dict[str, float]], int, int]:
         meta = score.metadata or {}
         invalid += int(meta.get("invalid", 0))
         asked += int(meta.get("asked", 0))
-    return episodes, invalid, asked
+        faults.update({k: int(v) for k, v in (meta.get("faults") or {}).items()})
+    return episodes, invalid, asked, faults
 
 
 GENERATION_FIELDS = ("temperature", "max_tokens", "top_p", "stop_seqs", "seed")
@@ -100,7 +103,7 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor,
         header: EvalLog = read_eval_log(str(log_path), header_only=True)
     except Exception as error:  # noqa: BLE001 - any unreadable file is the user's input problem
         raise UserError(
-            f"cannot read log {log_path}: {error}; delete it or re-run that task"
+            f"log {log_path}: it cannot be read ({error}); delete it or re-run that task"
         ) from None
     if header.status != "success":
         return []
@@ -112,7 +115,7 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor,
             f"checkout declares version {declared_version(task_name)}: score it with the "
             "release it came from, or run the task again")
     aggregate = aggregate_for(task_name)
-    episodes, invalid, asked = _episode_values(log_path)
+    episodes, invalid, asked, faults = _episode_values(log_path)
     usage = header.stats.model_usage if header.stats else {}
     costs = [u.total_cost for u in usage.values()]
     cost = None if not costs or any(c is None for c in costs) else float(sum(c or 0 for c in costs))
@@ -149,6 +152,9 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor,
         focal_share=focal_share(params),
         protocol=protocol_digest(spec.task.split("/")[-1], str(spec.task_version), params,
                                  generation, roles),
+        retries=faults["retries"],
+        faults=";".join(f"{k.removeprefix('fault:')}={v}" for k, v in sorted(faults.items())
+                        if k.startswith("fault:")),
     )
     rows = []
     for metric, est in sorted(aggregate(episodes).items()):
@@ -168,6 +174,17 @@ def rows_from_dir(log_dir: str | Path, aggregate_for: AggregateFor,
     for path in find_logs(root):
         try:
             rows.extend(rows_from_log(path, root, aggregate_for, declared_version))
-        except VersionMismatch as skipped:
-            print(f"cbench: warning: skipped {skipped}", file=sys.stderr)
+        except UserError as error:  # one bad log never blocks the others' results
+            print(f"cbench: warning: skipped {error}", file=sys.stderr)
     return rows
+
+
+def unreadable_logs(log_dir: str | Path) -> list[Path]:
+    """`.eval` files directly in `log_dir` whose header cannot be read (torn, half-written)."""
+    bad = []
+    for path in sorted(Path(log_dir).glob("*.eval")):
+        try:
+            read_eval_log(str(path), header_only=True)
+        except Exception:  # noqa: BLE001 - zip, zstd and JSON errors alike
+            bad.append(path)
+    return bad

@@ -37,6 +37,8 @@ focal_share         share of the population played by the focal model (1.0 when 
                     model's alone, and the leaderboard says so
 protocol            a digest of task, version, measured parameters, generation and roles:
                     rows with different protocols are never ranked or compared together
+retries             provider call attempts that were retried, whole run (our providers only)
+faults              provider faults by kind, whole run, e.g. ``rate_limit=3;timeout=1``
 ==================  =======================================================================
 """
 
@@ -76,6 +78,8 @@ class ResultRow:
     preset: str | None = None
     focal_share: float | None = None
     protocol: str = ""
+    retries: int = 0
+    faults: str = ""
     schema_version: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,8 +88,8 @@ class ResultRow:
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ResultRow))
 
-OPTIONAL = ("model_roles", "schema_version", "params", "generation", "preset", "focal_share",
-            "protocol")
+OPTIONAL = ("model_roles", "schema_version", "retries", "faults", "params", "generation", "preset",
+            "focal_share", "protocol")
 """Fields a row written by an older schema version may lack."""
 
 

@@ -7,8 +7,12 @@ before the first call, so a typo costs nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
+import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +24,9 @@ from inspect_ai.model import get_model
 
 from collective_bench.errors import UserError
 from collective_bench.lean import TRANSCRIPT_ENV
-from collective_bench.providers.litellm_api import is_secret_arg
+from collective_bench.providers.litellm_api import ENDPOINT_AUTH_ENV, is_secret_arg
 from collective_bench.providers.preflight import check_litellm_key, check_reachable
+from collective_bench.providers.redact import redact, strip_userinfo
 
 DEFAULT_MODELS = ("reference/random", "reference/selfish", "reference/textbook")
 _MARKUP = re.compile(r"\[/?[a-z ]+\]")
@@ -51,7 +56,7 @@ class SweepSpec:
 
 def one_line(error: BaseException) -> str:
     """A provider's (often multi-line, rich-marked-up) message as one plain line."""
-    text = _MARKUP.sub("", str(error))
+    text = redact(_MARKUP.sub("", str(error)))
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
@@ -89,6 +94,28 @@ def check_model(
         raise UserError(f"cannot use model {model!r}: {one_line(error)}") from None
 
 
+def check_policies(models: Sequence[str], tasks: Sequence[Task]) -> None:
+    """`reference/<policy>` plays only tasks that offer that policy: checked before any episode,
+    from the game each task builds (the policy registry is keyed by the game's name)."""
+    from collective_bench.policies import resolve_policy
+
+    policies = {m.removeprefix("reference/") for m in models if m.startswith("reference/")}
+    if not policies:
+        return
+    for task in tasks:
+        make_game = getattr(task.solver, "make_game", None)
+        samples = list(task.dataset)[:1]
+        if make_game is None or not samples or not samples[0].metadata:
+            continue
+        game_name = make_game(dict(samples[0].metadata["params"])).name
+        for policy in sorted(policies):
+            try:
+                resolve_policy(game_name, policy)
+            except UserError as error:
+                raise UserError(f"--model reference/{policy} cannot play task {task.name!r}: "
+                                f"{error}") from None
+
+
 def build_tasks(spec: SweepSpec, registry: Any) -> list[Task]:
     """Task objects for the sweep: every -T parameter type- and range-checked against each
     task's declaration, before any work."""
@@ -117,6 +144,8 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
     """Run (or resume) the sweep; returns the logs of every task x model."""
     if spec.episodes is not None and spec.episodes < 1:
         raise UserError(f"--episodes must be at least 1, got {spec.episodes}")
+    if spec.max_connections is not None and spec.max_connections < 1:
+        raise UserError(f"--max-connections must be at least 1, got {spec.max_connections}")
     secret = [k for k in spec.model_args if is_secret_arg(k)]
     if secret:
         raise UserError(
@@ -132,19 +161,64 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
         check_model(model, spec.model_base_url, spec.model_args)
     for model in spec.model_roles.values():
         check_model(model)
+    check_policies([*spec.models, *spec.model_roles.values()], tasks)
     import collective_bench.progress  # noqa: F401 - registers the progress hook
 
     if spec.display != "none":
         os.environ["CBENCH_PROGRESS"] = "1"
+    _set_aside_unreadable_logs(spec.log_dir)
     previous = os.environ.get(TRANSCRIPT_ENV)
     os.environ[TRANSCRIPT_ENV] = spec.transcript
+    previous_handler = signal.getsignal(signal.SIGINT)
+    interrupted: list[bool] = []
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        # remembered, because inspect may turn the KeyboardInterrupt into errored samples
+        # that its retry then plays again, ending "successfully" after a Ctrl-C
+        interrupted.append(True)
+        raise KeyboardInterrupt
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        signal.signal(signal.SIGINT, on_interrupt)
     try:
-        return _eval_set(spec, tasks)
+        logs = _eval_set(spec, tasks)
+        if interrupted:
+            raise KeyboardInterrupt
+        return logs
     finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous_handler)
         if previous is None:
             os.environ.pop(TRANSCRIPT_ENV, None)
         else:
             os.environ[TRANSCRIPT_ENV] = previous
+
+
+def _set_aside_unreadable_logs(log_dir: str) -> None:
+    """A torn `.eval` (a kill mid-write) would stop the eval set from resuming at all: rename
+    it `*.eval.unreadable`, say so, and let its episodes be played again."""
+    from collective_bench.results import unreadable_logs
+
+    if not os.path.isdir(log_dir):
+        return
+    for path in unreadable_logs(log_dir):
+        aside = path.with_name(path.name + ".unreadable")
+        path.rename(aside)
+        print(f"cbench: warning: log {path} cannot be read (half-written?); moved to {aside.name}"
+              " and its episodes will be played again", file=sys.stderr)
+
+
+def _endpoint_without_userinfo(base_url: str | None) -> str | None:
+    """The base URL as the log header will hold it: user:password@ removed, and handed to our
+    provider through the process environment instead (never written anywhere)."""
+    if base_url is None:
+        return None
+    stripped, userinfo = strip_userinfo(base_url)
+    if userinfo:
+        known = json.loads(os.environ.get(ENDPOINT_AUTH_ENV) or "{}")
+        os.environ[ENDPOINT_AUTH_ENV] = json.dumps({**known, stripped: userinfo})
+    return stripped
 
 
 def _eval_set(spec: SweepSpec, tasks: list[Any]) -> list[EvalLog]:
@@ -152,7 +226,11 @@ def _eval_set(spec: SweepSpec, tasks: list[Any]) -> list[EvalLog]:
         tasks,
         log_dir=spec.log_dir,
         model=list(spec.models),
-        model_base_url=spec.model_base_url,
+        model_base_url=_endpoint_without_userinfo(spec.model_base_url),
+        # a failed call fails its own episode: the others finish and are kept, the eval is
+        # marked failed at the end, and the same command later redoes only the failed ones
+        fail_on_error=True,
+        continue_on_fail=True,
         model_args=dict(spec.model_args),
         model_roles=dict(spec.model_roles) or None,
         max_connections=spec.max_connections,

@@ -85,7 +85,7 @@ def episode_scorer(task: str) -> Scorer:
                    for k, v in values.items()},
             metadata={"calls": record.calls, "reasks": record.reasks,
                       "invalid": record.invalid, "asked": record.asked,
-                      "complete": record.complete},
+                      "complete": record.complete, "faults": record.faults},
         )
 
     return score

@@ -121,7 +121,7 @@ def cmd_compare(args: argparse.Namespace, rows_for: RowsFor) -> int:
     from leaderboard.releases import latest_runs, load_releases
     from leaderboard.schema import load_schema
 
-    schema = load_schema()
+    schema = load_schema().with_tasks(registry_tasks())
     if Path(args.a).is_dir() and Path(args.b).is_dir():
         left = latest_runs(rows_for(args.a), {})
         right = latest_runs(rows_for(args.b), {})

@@ -71,7 +71,8 @@ def to_parquet(records: Sequence[Mapping[str, Any]]) -> bytes | None:
     types = {"value": pa.float64(), "ci_low": pa.float64(), "ci_high": pa.float64(),
              "invalid_rate": pa.float64(), "cost_usd": pa.float64(), "seed": pa.int64(),
              "n_episodes": pa.int64(), "episodes": pa.int64(), "input_tokens": pa.int64(),
-             "output_tokens": pa.int64(), "latest": pa.bool_(), "focal_share": pa.float64()}
+             "output_tokens": pa.int64(), "retries": pa.int64(), "latest": pa.bool_(),
+             "focal_share": pa.float64()}
     schema = pa.schema([(n, types.get(n, pa.string())) for n in names])
     arrow = pa.table(columns, schema=schema)
     sink = io.BytesIO()

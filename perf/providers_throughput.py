@@ -1,16 +1,20 @@
-"""Calls per second against `cbench serve-reference` (latency L = 100 ms), beside a sequential
-loop of the same calls, plus the harness's own cost per call and memory per 1,000 agents in
-flight.
+"""Calls per second against `cbench serve-reference` (latency L = 100 ms) in compact mode beside
+a bare aiohttp client loop in the same run, the harness's CPU per call in both transcript modes,
+and the file descriptors a compact run holds at 8 episodes x 256 connections.
 
 One episode of a 256-agent naming game over the litellm provider (real HTTP, a separate server
-process): achieved calls/s for connection limits C = 1, 16, 64, 256 against the ideal C/L
-(goal: >= 0.9 C/L up to 64, >= 0.8 C/L at 256), in both transcript modes side by side: `full`
-(every call through inspect's Model.generate and litellm) and `compact` (calls go straight to
-the endpoint; see collective_bench/lean.py). Throughput is measured at the server, from the
-episode's first request to its last response; the server and the harness process are warmed
-up first (one call, then a 4-agent run) and the counters reset, so neither process's start-up is
-counted. The episode's own cost of opening its connections is counted. The server's own CPU per
-call is printed too: it shares the machine's cores with the harness.
+process, `-M send_observation=true`): achieved calls/s at connection limits C = 64 and 256
+against the ideal C/L and against the bare client (goals, issue 16: >= 0.95 of the bare
+client's calls/s, >= 0.9 C/L at C = 64). `compact` calls go straight to the endpoint over one
+shared aiohttp session (collective_bench/lean.py, providers/http_client.py); `full` calls go
+through inspect's Model.generate and litellm. `--memory MODE` prints the memory per 1,000
+agents in flight (a separate process, as peak RSS never goes down).
+
+Throughput is measured at the server, from the episode's first request to its last response;
+the server and the harness process are warmed up first (one call, then a 4-agent run) and the
+counters reset, so neither process's start-up is counted. The episode's own cost of opening its
+connections is counted. The server's own CPU per call is printed too: it shares the machine's
+cores with the harness.
 """
 
 from __future__ import annotations
@@ -82,12 +86,14 @@ def warm_up(base_url: str) -> None:
 
 
 def run_episode(base_url: str, connections: int, rounds: int, agents: int = AGENTS,
-                model: str = "litellm/openai/textbook", transcript: str = "full") -> float:
+                model: str = "litellm/openai/textbook", transcript: str = "full",
+                episodes: int = 1) -> float:
     if model.startswith("openai-api/"):  # inspect's own OpenAI-compatible provider
         os.environ["REF_BASE_URL"], os.environ["REF_API_KEY"] = base_url, "none"
     os.environ["CBENCH_TRANSCRIPT"] = transcript
-    log = eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=1),
-               model=model, model_args={"send_observation": True}, model_base_url=base_url,
+    log = eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=episodes),
+               model=model, model_base_url=base_url,
+               model_args={} if model.startswith("openai-api/") else {"send_observation": True},
                max_connections=connections, display="none",
                log_dir="/tmp/cbench-perf-providers", log_realtime=False)[0]
     if log.status != "success":  # a figure from a failed run would be meaningless
@@ -208,43 +214,66 @@ def memory_per_1000_in_flight(transcript: str) -> float:
         proc.wait()
 
 
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def peak_fds(episodes: int = 8, connections: int = 256) -> tuple[int, int, int]:
+    """(peak open fds of this process, the fds before, requests) while `episodes` compact
+    episodes of `connections` agents each run one round together (L = 1 s, so every call is
+    in flight at once), with `--max-connections` = `connections`."""
+    import threading
+
+    proc, base_url = start_server(1000)
+    try:
+        run_episode(base_url, 4, 1, agents=4, transcript="compact")
+        stats(base_url, reset=True)
+        before = open_fds()
+        peak = before
+        done = threading.Event()
+
+        def watch() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, open_fds())
+                time.sleep(0.02)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            run_episode(base_url, connections, 1, agents=connections, transcript="compact",
+                        episodes=episodes)
+        finally:
+            done.set()
+            watcher.join()
+        return peak, before, int(stats(base_url)["requests"])
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def main() -> None:
     os.environ.setdefault("CBENCH_PROGRESS", "0")
-    print(f"server latency L = {LATENCY_MS} ms, one episode of {AGENTS} agents, litellm/ provider")
-    print(f"{'C':>5} {'calls':>6} {'C/L':>7}   {'compact: calls/s (ratio)':>25}   "
-          f"{'full: calls/s (ratio)':>24}   {'bare aiohttp client (ratio)':>28}")
-    # memory first, each in a fresh process (peak RSS never goes down), before the throughput
-    # runs leave thousands of sockets in TIME_WAIT
-    memory = {}
-    for mode in ("compact", "full"):
-        out = subprocess.run([sys.executable, __file__, "--memory", mode], cwd=ROOT, text=True,
-                             capture_output=True, check=True).stdout.strip().splitlines()[-1]
-        memory[mode] = float(out)
-    rates: dict[tuple[str, int], float] = {}
-    server_ms: dict[int, float] = {}
-    for connections, rounds in ((1, 1), (16, 4), (64, 8), (256, 16)):
-        for mode in ("compact", "full"):
-            rates[mode, connections], calls, server = throughput(connections, rounds,
-                                                                 transcript=mode)
-            if mode == "compact":
-                server_ms[connections] = server
-        ideal = connections / (LATENCY_MS / 1000)
-        compact, full = rates["compact", connections], rates["full", connections]
+    print(f"server latency L = {LATENCY_MS} ms, one episode of {AGENTS} agents, litellm/ provider,"
+          " compact transcript")
+    print(f"{'C':>5} {'calls':>6} {'C/L':>7}   {'compact: calls/s (of C/L)':>26}   "
+          f"{'bare aiohttp loop (of C/L)':>27}   {'compact / bare':>14}")
+    for connections, rounds in ((64, 6), (256, 6)):
+        compact, calls, server = throughput(connections, rounds, transcript="compact")
         bare = bare_throughput(connections, rounds)
+        ideal = connections / (LATENCY_MS / 1000)
         print(f"{connections:>5} {calls:>6} {ideal:>7.0f}   "
-              f"{compact:>17.1f} ({compact / ideal:.2f})   {full:>16.1f} ({full / ideal:.2f})"
-              f"   {bare:>18.1f} ({bare / ideal:.2f})", flush=True)
-    for mode in ("compact", "full"):
-        print(f"{mode}: concurrent rounds at C=256 vs the same calls one at a time (C=1): "
-              f"{rates[mode, 256] / rates[mode, 1]:.0f}x")
+              f"{compact:>18.1f} ({compact / ideal:.2f})   {bare:>19.1f} ({bare / ideal:.2f})"
+              f"   {compact / bare:>14.2f}"
+              f"   (server CPU {server:.3f} ms/call)", flush=True)
     for mode in ("compact", "full"):
         wall, cpu = overhead(mode)
         print(f"{mode}: harness cost per call (L = 0, C = 64, marginal): {wall:.2f} ms wall, "
               f"{cpu:.2f} ms CPU", flush=True)
-    print("reference server CPU per call (compact runs): "
-          + ", ".join(f"C={k}: {v:.3f} ms" for k, v in server_ms.items()))
-    for mode in ("compact", "full"):
-        print(f"{mode}: memory per 1,000 agents in flight: {memory[mode]:.0f} MiB")
+    peak, before, requests = peak_fds()
+    print(f"compact, 8 episodes x 256 connections in flight ({requests} calls): peak "
+          f"{peak} open file descriptors ({peak - before} above the {before} before the run; "
+          f"a pool per episode would need ~{8 * 256})")
 
 
 if __name__ == "__main__":

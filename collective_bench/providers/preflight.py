@@ -9,22 +9,39 @@ from __future__ import annotations
 
 import socket
 from urllib.parse import urlsplit
+from urllib.request import getproxies_environment, proxy_bypass_environment  # type: ignore[attr-defined]
 
 from collective_bench.errors import UserError
 
 
+def proxy_for(base_url: str) -> str | None:
+    """The HTTP(S)_PROXY that requests to `base_url` go through (NO_PROXY respected), if any:
+    the same environment aiohttp (`trust_env`) and litellm's httpx read."""
+    parts = urlsplit(base_url)
+    proxies = getproxies_environment()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or (parts.hostname and proxy_bypass_environment(parts.hostname, proxies)):
+        return None
+    return proxy
+
+
 def check_reachable(base_url: str, timeout: float = 3.0) -> None:
+    """A TCP connection to the endpoint, or to its proxy when one applies: an endpoint that only
+    the proxy can reach (its name may not even resolve here) is not refused."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(f"--model-base-url {redact_url(base_url)!r} is not an http(s) URL")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    proxy = proxy_for(base_url)
+    target = urlsplit(proxy if "://" in (proxy or "") else f"http://{proxy}") if proxy else parts
+    port = target.port or (443 if target.scheme == "https" else 80)
     try:
-        with socket.create_connection((parts.hostname, port), timeout=timeout):
+        with socket.create_connection((target.hostname or "", port), timeout=timeout):
             pass
     except OSError as error:
+        through = f" through proxy {redact_url(proxy)}" if proxy else ""
         raise UserError(
-            f"cannot reach {redact_url(base_url)} ({error.strerror or error}); start the server "
-            "or fix --model-base-url"
+            f"cannot reach {redact_url(base_url)}{through} ({error.strerror or error}); start "
+            "the server, fix --model-base-url or the HTTP(S)_PROXY/NO_PROXY settings"
         ) from None
 
 

@@ -193,7 +193,7 @@ def test_bad_rows_are_refused_before_writing(tmp_path: Path, make_row: RowFactor
     for bad in ([make_row(value=1.4)], [make_row(ci_low=0.9, ci_high=0.1)],
                 [make_row(metric="new_metric", value=-3.0, ci_low=None, ci_high=0.2)]):
         with pytest.raises(UserError) as caught:
-            build_site(bad, out)
+            build_site(bad, out, RELEASES, TASKS)
         assert "\n" not in str(caught.value) and "row 1" in str(caught.value)
     assert (out / "index.html").read_bytes() == before
     build_site([make_row(metric="new_metric", value=-3.0, ci_low=-4.0, ci_high=-2.0)],

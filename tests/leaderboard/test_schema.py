@@ -24,7 +24,13 @@ def test_shipped_schema_is_valid_and_declares_the_risks() -> None:
                                             "strong_polarization", "large_value_drift"}
     collapse = next(r for r in schema.risks if r.id == "commons_collapse")
     assert (collapse.metric, collapse.op, collapse.threshold) == ("survival_rate", "<", 0.5)
-    assert schema.metric("consensus").direction == "higher"
+    assert schema.metric("consensus").known is False  # metrics come from the declarations
+    from leaderboard.cli import registry_tasks
+
+    declared = schema.with_tasks(registry_tasks())
+    assert declared.metric("consensus").direction == "higher"
+    assert declared.metric("conformity_k3").direction == "lower"  # per-k, from the declaration
+    assert declared.metric("collective_bias_pvalue").direction == "neutral"
     unknown = schema.metric("brand_new")
     assert unknown.display == "brand_new" and not unknown.known
 

@@ -24,12 +24,8 @@ TASK_ARGS = ["-T", "n_agents=8", "-T", "max_rounds=8"]
 
 def cbench(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "collective_bench.cli", *args],
-        cwd=ROOT,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
+        [sys.executable, "-m", "collective_bench.cli", *args], cwd=ROOT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
         env={**os.environ, **(env or {})},
     )
 
@@ -45,37 +41,19 @@ def completed_ids(log_dir: Path) -> set[str]:
 
 def test_killed_sweep_resumes_without_redoing_finished_episodes(serve, tmp_path):
     episodes = 6
-    # calls per episode, from the in-process reference provider (same moves as over HTTP)
-    ref = eval(
-        naming_game(n_agents=8, max_rounds=8, episodes=episodes),
-        model="reference/textbook",
-        display="none",
-        log_dir=str(tmp_path / "ref"),
-    )[0]
+    server = serve(policy="textbook", latency_ms=40)
+    # calls per episode, from an uninterrupted run over the same server (same moves)
+    ref = eval(naming_game(n_agents=8, max_rounds=8, episodes=episodes),
+               model="litellm/openai/textbook", model_base_url=server.base_url,
+               model_args={"send_observation": True}, max_connections=8, display="none",
+               log_dir=str(tmp_path / "ref"))[0]
     calls = {str(s.id): s.scores["naming_scorer"].metadata["calls"] for s in ref.samples}
 
-    server = serve(policy="textbook", latency_ms=40)
     logs = tmp_path / "logs"
-    args = [
-        "run",
-        "--task",
-        "naming_game",
-        "--model",
-        "litellm/openai/textbook",
-        "-M",
-        "send_observation=true",
-        "--model-base-url",
-        server.base_url,
-        "--episodes",
-        str(episodes),
-        *TASK_ARGS,
-        "--max-connections",
-        "2",
-        "--log-dir",
-        str(logs),
-        "--display",
-        "none",
-    ]
+    args = ["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+            "--model-base-url", server.base_url, "-M", "send_observation=true",
+            "--episodes", str(episodes), *TASK_ARGS,
+            "--max-connections", "2", "--log-dir", str(logs), "--display", "none"]
     proc = cbench(*args)
     deadline = time.time() + 120
     while time.time() < deadline and len(completed_ids(logs)) < 2:
@@ -101,30 +79,9 @@ def test_cached_rerun_makes_no_calls(serve, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))
     server = serve(policy="textbook")
     for run in ("a", "b"):
-        assert (
-            main(
-                [
-                    "run",
-                    "--task",
-                    "naming_game",
-                    "--model",
-                    "litellm/openai/textbook",
-                    "-M",
-                    "send_observation=true",
-                    "--model-base-url",
-                    server.base_url,
-                    "--episodes",
-                    "2",
-                    *TASK_ARGS,
-                    "--cache",
-                    "--log-dir",
-                    str(tmp_path / run),
-                    "--display",
-                    "none",
-                ]
-            )
-            == 0
-        )
+        assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                     "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
+                     "--cache", "--log-dir", str(tmp_path / run), "--display", "none"]) == 0
         if run == "a":
             first = server.snapshot()["requests"]
     assert first > 0 and server.snapshot()["requests"] == first
@@ -137,33 +94,10 @@ def test_no_secret_reaches_any_file_written(transcript, serve, tmp_path, capsys,
     monkeypatch.setenv("INSPECT_LOG_FORMAT", "json")  # uncompressed, so raw bytes are searchable
     server = serve(policy="textbook")
     logs, site = tmp_path / "results", tmp_path / "site"
-    assert (
-        main(
-            [
-                "run",
-                "--task",
-                "naming_game",
-                "--model",
-                "litellm/openai/textbook",
-                "-M",
-                "send_observation=true",
-                "--model-base-url",
-                server.base_url,
-                "-M",
-                "api_key_env=CB_TEST_KEY",
-                "--episodes",
-                "1",
-                *TASK_ARGS,
-                "--log-dir",
-                str(logs / "local"),
-                "--display",
-                "none",
-                "--transcript",
-                transcript,
-            ]
-        )
-        == 0
-    )
+    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                 "--model-base-url", server.base_url, "-M", "api_key_env=CB_TEST_KEY",
+                 "--episodes", "1", *TASK_ARGS, "--log-dir", str(logs / "local"),
+                 "--display", "none", "--transcript", transcript]) == 0
     assert main(["scores", str(logs), "--out", str(tmp_path / "scores.json")]) == 0
     assert main(["scores", str(logs), "--format", "csv", "--out", str(tmp_path / "s.csv")]) == 0
     assert main(["leaderboard", "build", "--results", str(logs), "--out", str(site)]) == 0
@@ -181,30 +115,28 @@ def test_no_secret_reaches_any_file_written(transcript, serve, tmp_path, capsys,
 @pytest.mark.parametrize(
     "extra, expected",
     [
-        (
-            ["--model", "litellm/openai/x", "--model-base-url", "http://127.0.0.1:9/v1"],
-            "cannot reach http://127.0.0.1:9/v1",
-        ),
+        (["--model", "litellm/openai/x", "--model-base-url", "http://127.0.0.1:9/v1"],
+         "cannot reach http://127.0.0.1:9/v1"),
         (["--model", "litellm/openai/gpt-4o-mini"], "needs OPENAI_API_KEY in the environment"),
-        (
-            ["--model", "litellm/openai/x", "--model-base-url", "SERVER", "-M", "api_key=sk-1"],
-            "pass keys through the environment",
-        ),
+        (["--model", "litellm/openai/x", "--model-base-url", "SERVER", "-M", "api_key=sk-1"],
+         "pass keys through the environment"),
         (["--model", "reference/textbook", "--prices", "PRICES"], "needs input_cost_per_token"),
-        (
-            ["--model", "reference/textbook", "--prices", "/no/such/prices.yaml"],
-            "price file '/no/such/prices.yaml' does not exist",
-        ),
+        (["--model", "reference/textbook", "--prices", "/no/such/prices.yaml"],
+         "price file '/no/such/prices.yaml' does not exist"),
+        (["--model", "reference/textbook", "--max-connections", "0"],
+         "--max-connections must be at least 1, got 0"),
+        (["--model", "reference/greedy"],
+         "--model reference/greedy cannot play task 'naming_game'"),
     ],
 )
-def test_provider_input_errors_are_one_line(extra, expected, serve, tmp_path, capsys, monkeypatch):
+def test_provider_input_errors_are_one_line(extra, expected, serve, tmp_path, capsys,
+                                            monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     prices = tmp_path / "prices.yaml"
     prices.write_text("openai/x:\n  input_cost_per_token: cheap\n")
     server = serve(policy="textbook")
-    extra = [
-        server.base_url if a == "SERVER" else str(prices) if a == "PRICES" else a for a in extra
-    ]
+    extra = [server.base_url if a == "SERVER" else str(prices) if a == "PRICES" else a
+             for a in extra]
     code = main(["run", "--task", "naming_game", *extra, "--log-dir", str(tmp_path / "l")])
     err = capsys.readouterr().err
     assert code == 2, err
@@ -213,22 +145,8 @@ def test_provider_input_errors_are_one_line(extra, expected, serve, tmp_path, ca
 
 
 def test_estimate_prints_calls_tokens_and_cost(capsys):
-    assert (
-        main(
-            [
-                "estimate",
-                "--model",
-                "openai/gpt-4o-mini",
-                "--task",
-                "naming_game",
-                "--episodes",
-                "1",
-                *TASK_ARGS,
-                "--json",
-            ]
-        )
-        == 0
-    )
+    assert main(["estimate", "--model", "openai/gpt-4o-mini", "--task", "naming_game",
+                 "--episodes", "1", *TASK_ARGS, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     task = result["tasks"][0]
     # random never converges: 8 population rounds of 8 interactions, 2 agents asked in each
@@ -236,8 +154,7 @@ def test_estimate_prints_calls_tokens_and_cost(capsys):
     model = result["models"][0]
     assert model["input_tokens"] == task["input_tokens"] > 0
     assert model["cost_usd"] == pytest.approx(
-        model["input_tokens"] * 1.5e-7 + model["output_tokens"] * 6e-7
-    )
+        model["input_tokens"] * 1.5e-7 + model["output_tokens"] * 6e-7)
 
 
 def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, capsys):
@@ -246,29 +163,9 @@ def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, caps
 
     STATS.clear()
     server = serve(policy="textbook", faults=Faults(rate_limit=0.1, retry_after=0.01, seed=2))
-    assert (
-        main(
-            [
-                "run",
-                "--task",
-                "naming_game",
-                "--model",
-                "litellm/openai/textbook",
-                "-M",
-                "send_observation=true",
-                "--model-base-url",
-                server.base_url,
-                "--episodes",
-                "2",
-                *TASK_ARGS,
-                "--log-dir",
-                str(tmp_path),
-                "--display",
-                "plain",
-            ]
-        )
-        == 0
-    )
+    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                 "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
+                 "--log-dir", str(tmp_path), "--display", "plain"]) == 0
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("[progress]")]
     final = lines[-1]
     assert "litellm/openai/textbook: 2/2 episodes, 0 errors" in final
@@ -278,37 +175,15 @@ def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, caps
 
 
 def test_compact_transcript_sweep_counts_the_same_and_leaves_no_mode_behind(
-    serve, tmp_path, capsys, monkeypatch
-):
+        serve, tmp_path, capsys, monkeypatch):
     from collective_bench.lean import TRANSCRIPT_ENV
 
     monkeypatch.delenv(TRANSCRIPT_ENV, raising=False)
     server = serve(policy="textbook")
-    assert (
-        main(
-            [
-                "run",
-                "--task",
-                "naming_game",
-                "--model",
-                "litellm/openai/textbook",
-                "-M",
-                "send_observation=true",
-                "--model-base-url",
-                server.base_url,
-                "--episodes",
-                "2",
-                *TASK_ARGS,
-                "--log-dir",
-                str(tmp_path),
-                "--display",
-                "plain",
-                "--transcript",
-                "compact",
-            ]
-        )
-        == 0
-    )
+    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                 "--model-base-url", server.base_url, "--episodes", "2", *TASK_ARGS,
+                 "--log-dir", str(tmp_path), "--display", "plain",
+                 "--transcript", "compact"]) == 0
     assert TRANSCRIPT_ENV not in os.environ  # the next eval in this process is not affected
     final = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("[progress]")][-1]
     calls = int(final.split(" calls")[0].rsplit(", ", 1)[1].replace(",", ""))
@@ -316,3 +191,200 @@ def test_compact_transcript_sweep_counts_the_same_and_leaves_no_mode_behind(
     log = read_eval_log(list_eval_logs(str(tmp_path))[0].name)
     assert {s.store["EpisodeRecord:transcript"] for s in log.samples} == {"compact"}
     assert log.stats.model_usage["litellm/openai/textbook"].input_tokens > 0
+
+
+def test_ctrl_c_exits_130_and_says_how_to_resume(serve, tmp_path):
+    server = serve(policy="textbook", latency_ms=50)
+    logs = tmp_path / "logs"
+    args = ["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+            "--model-base-url", server.base_url, "-M", "send_observation=true",
+            "--episodes", "4", "-T", "n_agents=8", "-T", "max_rounds=30",
+            "--max-connections", "2", "--log-dir", str(logs), "--display", "plain"]
+    proc = cbench(*args)
+    deadline = time.time() + 120
+    while time.time() < deadline and server.snapshot().get("requests", 0) < 20:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Completed all tasks" not in out + err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("cbench: interrupted: the run of 1 task(s) x 1 model(s) into")
+    assert "Resume" in last and "cbench run --task naming_game" in last
+    rerun = cbench(*args)
+    out, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    log = read_eval_log([i for i in list_eval_logs(str(logs))][0].name)
+    assert log.status == "success" and len(log.samples) == 4
+
+
+def test_a_failed_call_fails_only_its_own_episode(serve, tmp_path):
+    """One call fails for good (a 400): its episode errors, its siblings finish and are kept,
+    and the same command redoes only the failed episode."""
+    from aiohttp import ClientSession, web
+    from hostile import Background
+
+    server = serve(policy="textbook")
+    state = {"n": 0, "fail_at": 30}
+
+    async def forward(request: web.Request) -> web.Response:
+        state["n"] += 1
+        if state["n"] == state["fail_at"]:
+            return web.json_response({"error": {"message": "refused (test)"}}, status=400)
+        async with ClientSession() as session, session.post(
+                server.base_url + "/chat/completions", data=await request.read()) as answer:
+            return web.Response(body=await answer.read(), status=answer.status,
+                                content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", forward)
+    front = Background().app(app)
+    try:
+        logs = tmp_path / "logs"
+        args = ["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                "--model-base-url", front.url, "-M", "send_observation=true",
+                "--episodes", "4", *TASK_ARGS, "--log-dir", str(logs), "--display", "none"]
+        code = main(args)
+        # the eval set plays a failed episode once more within the same command
+        assert code == 0
+        final = read_eval_log(list_eval_logs(str(logs))[0].name)
+        assert final.status == "success" and len(final.samples) == 4
+        assert all(s.error is None for s in final.samples)
+        played = server.snapshot()["requests"]
+        # 4 episodes of 8 agents x 8 rounds, plus the failed episode's calls before its failure
+        # (fewer than one episode's): siblings were never played again
+        assert 4 * 64 <= played < 5 * 64
+        assert played > 4 * 64  # the failed episode really had made calls before the 400
+    finally:
+        front.stop()
+
+
+def test_faults_reach_the_episode_record_and_the_result_rows(serve, tmp_path):
+    from collective_bench.providers.reference_server import Faults
+
+    server = serve(policy="textbook", faults=Faults(rate_limit=0.1, server_error=0.05,
+                                                    retry_after=0.01, seed=4))
+    logs = tmp_path / "logs"
+    assert main(["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                 "--model-base-url", server.base_url, "-M", "send_observation=true",
+                 "-M", "max_attempts=20", "--episodes", "2", *TASK_ARGS,
+                 "--log-dir", str(logs), "--display", "none", "--transcript", "compact"]) == 0
+    log = read_eval_log(list_eval_logs(str(logs))[0].name)
+    per_episode = [s.store["EpisodeRecord:faults"] for s in log.samples]
+    seen = server.snapshot()
+    assert sum(f.get("fault:rate_limit", 0) for f in per_episode) == seen["rate_limit"] > 0
+    assert sum(f.get("fault:server_error", 0) for f in per_episode) == seen["server_error"] > 0
+    assert sum(f["calls"] for f in per_episode) == seen["requests"]
+    assert main(["scores", str(logs), "--out", str(tmp_path / "rows.json")]) == 0
+    rows = json.loads((tmp_path / "rows.json").read_text())
+    assert {r["retries"] for r in rows} == {seen["rate_limit"] + seen["server_error"]}
+    assert {r["faults"] for r in rows} == {
+        f"rate_limit={seen['rate_limit']};server_error={seen['server_error']}"}
+
+
+def test_a_torn_log_is_named_skipped_and_never_blocks(serve, tmp_path, capsys):
+    logs = tmp_path / "logs"
+    base = ["run", "--task", "naming_game", "--model", "reference/textbook", "--episodes", "1",
+            *TASK_ARGS, "--display", "none"]
+    assert main([*base, "--log-dir", str(logs)]) == 0
+    good = list(logs.glob("*.eval"))[0]
+    torn = logs / "2026-01-01T00-00-00-00-00_naming-game_torn.eval"
+    torn.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    capsys.readouterr()
+    assert main(["scores", str(logs), "--out", str(tmp_path / "rows.json")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: skipped" in err and torn.name in err
+    assert json.loads((tmp_path / "rows.json").read_text())  # the good log's rows
+    assert main(["leaderboard", "build", "--results", str(logs), "--out",
+                 str(tmp_path / "site")]) == 0
+    assert main([*base, "--task", "naming_game_binary", "--log-dir", str(logs)]) == 0
+    err = capsys.readouterr().err
+    assert f"log {torn} cannot be read" in err and torn.with_name(torn.name + ".unreadable")\
+        .exists()
+
+
+def test_secrets_echoed_by_a_provider_reach_no_file_or_output(serve, tmp_path):
+    """A gateway that echoes the request's headers (Authorization included) in its error
+    bodies, and a base URL with a password: neither secret is in any file written (logs,
+    results, site, inspect's trace files) nor in anything printed, in both transcripts."""
+    from aiohttp import ClientSession, web
+    from hostile import Background
+
+    key, password = "sk-cbench-echo-KEY-5a4b3c2d1e", "PASSWORD-77aa88bb"
+    basic = "dXNlcjpQQVNTV09SRC03N2FhODhiYg=="  # base64 of user:PASSWORD-77aa88bb
+    server = serve(policy="textbook")
+    state = {"n": 0}
+
+    seen_auth: set[str] = set()
+
+    async def echo(request: web.Request) -> web.Response:
+        state["n"] += 1
+        seen_auth.add(request.headers.get("Authorization", ""))
+        if state["n"] % 4 == 0:  # retried: the message reaches our retry counters
+            return web.json_response({"error": {"message": f"upstream said no; you sent "
+                                                f"{dict(request.headers)}"}}, status=503)
+        if state["n"] == 7:  # not retried: fails one episode, message and traceback in the log
+            return web.json_response({"error": {"message": f"bad key {dict(request.headers)}"
+                                                 f" url {request.url}"}}, status=401)
+        async with ClientSession() as session, session.post(
+                server.base_url + "/chat/completions", data=await request.read()) as answer:
+            return web.Response(body=await answer.read(), status=answer.status,
+                                content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", echo)
+    front = Background().app(app)
+    plain = f"http://127.0.0.1:{front.port}/v1"
+    try:
+        for transcript, url, auth in (
+                ("full", plain, ["-M", "api_key_env=CB_ECHO_KEY"]),
+                ("compact", plain, ["-M", "api_key_env=CB_ECHO_KEY"]),
+                ("full", f"http://user:{password}@127.0.0.1:{front.port}/v1", []),
+                ("compact", f"http://user:{password}@127.0.0.1:{front.port}/v1", [])):
+            state["n"] = 0
+            root = tmp_path / f"{transcript}-{len(auth)}"
+            env = {"CB_ECHO_KEY": key, "XDG_DATA_HOME": str(root / "xdg"),
+                   "INSPECT_LOG_FORMAT": "json"}
+            proc = cbench("run", "--task", "naming_game", "--model", "litellm/openai/textbook",
+                          "--model-base-url", url, *auth,
+                          "-M", "send_observation=true", "--episodes", "3", *TASK_ARGS,
+                          "--log-dir", str(root / "results" / "local"), "--display", "plain",
+                          "--transcript", transcript, env=env)
+            out, err = proc.communicate(timeout=300)
+            # one episode failed for good (the 401) and the eval set played it again
+            assert proc.returncode == 0, err
+            assert ", 1 errors," in [ln for ln in err.splitlines() if "[progress]" in ln][-1]
+            files = [p for p in root.rglob("*") if p.is_file()]
+            assert any("traces" in p.parts for p in files), "inspect wrote no trace file"
+            for path in files:
+                data = path.read_bytes()
+                assert key.encode() not in data, f"key written to {path}"
+                assert password.encode() not in data, f"password written to {path}"
+                assert basic.encode() not in data, f"Basic credentials written to {path}"
+            assert key not in out + err and password not in out + err
+            header = read_eval_log(list_eval_logs(str(root / "results"), recursive=True)[0].name,
+                                   header_only=True)
+            assert header.eval.model_base_url == plain
+            if not auth:  # the URL's credentials were sent, as Basic auth
+                assert "Basic dXNlcjpQQVNTV09SRC03N2FhODhiYg==" in seen_auth
+    finally:
+        front.stop()
+
+
+def test_estimate_takes_the_longest_playing_policy_and_says_it_is_no_bound(capsys, tmp_path):
+    """A random fishery collapses early; a sustainable one runs every month. The estimate must
+    count the long game (it undercounted the commons 16x with the random player alone)."""
+    from benchmarks.cooperation.tasks import commons
+
+    assert main(["estimate", "--model", "openai/gpt-4o-mini", "--task", "commons",
+                 "--episodes", "2", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["upper_bound"] is False and "not an upper bound" in result["note"]
+    calls = {}
+    for policy in ("greedy", "random", "selfish", "sustainable", "textbook"):
+        log = eval(commons(episodes=2), model=f"reference/{policy}", display="none",
+                   log_dir=str(tmp_path / policy))[0]
+        calls[policy] = sum(s.scores["commons_scorer"].metadata["asked"] for s in log.samples)
+    task = result["tasks"][0]
+    assert task["calls"] == max(calls.values()) > calls["random"]
+    assert task["policy"] == max(calls, key=calls.__getitem__)
