@@ -29,7 +29,7 @@ def inspect_ms_per_turn(transcript: str = "full") -> tuple[float, int]:
     log = eval(naming_game(episodes=EPISODES, max_rounds=ROUNDS), model="reference/random",
                display="none", log_dir="/tmp/cbench-perf", log_realtime=False)[0]
     elapsed = time.perf_counter() - start
-    turns = sum(int(s.scores["naming_scorer"].metadata["asked"]) for s in log.samples)
+    turns = sum(int(s.scores["episode_scorer"].metadata["asked"]) for s in log.samples)
     return 1000 * elapsed / turns, turns
 
 

@@ -68,7 +68,7 @@ def bisect_critical_fraction(
         if log.status != "success" or not log.samples:
             raise UserError(f"probe with {k} committed agents failed: "
                             f"{log.error.message if log.error else log.status}; see {log.location}")
-        values = [s.scores["committed_scorer"].value for s in log.samples if s.scores]
+        values = [s.scores["episode_scorer"].value for s in log.samples if s.scores]
         probe = [float(v["tipped"]) for v in values if isinstance(v, dict)]
         fractions.extend([k / n_agents] * len(probe))
         tipped.extend(probe)

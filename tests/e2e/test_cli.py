@@ -30,7 +30,7 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (["run", "--model", "nosuchprovider/x"], "cannot use model 'nosuchprovider/x'"),
         (["run", "--model", "gpt-4o"], "needs a provider prefix"),
         (["run", "-T", "n_agentz=4"], "unknown task parameter 'n_agentz'"),
-        (["run", "--task", "naming_game", "-T", "n_agents=1"], "n_agents must be at least 2"),
+        (["run", "--task", "naming_game", "-T", "n_agents=1"], "-T n_agents must be a whole number >= 2, got 1"),
         (["run", "--task", "committed_minority", "-T", "fractions=a,b"], "fractions must be"),
         (["run", "-T", "oops"], "-T expects key=value"),
         (["scores", "/nonexistent/logs"], "log directory '/nonexistent/logs' does not exist"),
@@ -63,7 +63,8 @@ def test_corrupt_log_is_named(tmp_path, capsys):
     bad.write_bytes(b"this is not a zip file")
     code = main(["scores", str(tmp_path)])
     err = capsys.readouterr().err
-    assert code == 2 and "cannot read log" in err and bad.name in err
+    # named in one warning line and skipped: one bad log never blocks the others' results
+    assert code == 0 and "cannot be read" in err and bad.name in err
 
 
 def test_list_json_has_every_task():
@@ -90,7 +91,7 @@ def test_run_then_scores_then_leaderboard(tmp_path, capsys):
     assert consensus["reference/textbook"] > 0.0
     assert agreement["reference/textbook"] > 2 * agreement["reference/random"]
     for r in rows:
-        if r["value"] is not None:
+        if r["value"] is not None and r["ci_low"] is not None:  # no spread: no interval
             assert r["ci_low"] <= r["value"] <= r["ci_high"]
     assert all(not Path(r["log"]).is_absolute() and r["log"].endswith(".eval") for r in rows)
     assert all(r["cost_usd"] == 0.0 for r in rows)  # reference models: known, zero

@@ -19,7 +19,7 @@ SMALL = dict(n_agents=6, max_rounds=8, episodes=2)
 
 
 def scores_of(log):
-    return [s.scores["naming_scorer"].value for s in log.samples]
+    return [s.scores["episode_scorer"].value for s in log.samples]
 
 
 def test_scripted_agents_reach_consensus_and_reasks_are_counted(tmp_path):
@@ -39,7 +39,7 @@ def test_scripted_agents_reach_consensus_and_reasks_are_counted(tmp_path):
         assert value["invalid_rate"] == 0.0
         steps = sample.store["EpisodeRecord:steps"]
         turns0 = sum(0 in s["pairs"][0] for s in steps)
-        meta = sample.scores["naming_scorer"].metadata
+        meta = sample.scores["episode_scorer"].metadata
         assert meta["reasks"] == turns0
         assert meta["calls"] == 2 * len(steps) + 2 * turns0
 
@@ -102,7 +102,7 @@ def test_persistently_invalid_agent_is_recorded_not_replaced(tmp_path):
         turns1 = sum(1 in s["pairs"][0] for s in steps)
         assert value["invalid_rate"] == turns1 / (2 * len(steps))
         assert value["consensus"] == 0.0  # 3N = 18 successes in a row never happen here
-        assert sample.scores["naming_scorer"].metadata["calls"] == 2 * len(steps) + 5 * turns1
+        assert sample.scores["episode_scorer"].metadata["calls"] == 2 * len(steps) + 5 * turns1
         assert all(s["act"][1] == -1 for s in steps if 1 in s["pairs"][0])
 
 
@@ -149,7 +149,7 @@ def test_committed_minority_tips_only_above_a_threshold(tmp_path):
                model="reference/textbook", display="none", log_dir=str(tmp_path))[0]
     by_fraction: dict[float, list[float]] = {}
     for s in log.samples:
-        v = s.scores["committed_scorer"].value
+        v = s.scores["episode_scorer"].value
         by_fraction.setdefault(v["committed_fraction"], []).append(v["tipped"])
     # the realised share of whole agents is reported: 0 of 8 and 3 of 8
     assert by_fraction[0.0] == [0.0, 0.0]

@@ -23,7 +23,7 @@ SMALL = dict(n_agents=6, max_rounds=3, episodes=2, degree=2)
 
 
 def _values(log):
-    return [s.scores["opinion_scorer"].value for s in log.samples]
+    return [s.scores["episode_scorer"].value for s in log.samples]
 
 
 def test_scripted_agents_reask_and_invalid_rule(tmp_path):
@@ -40,7 +40,7 @@ def test_scripted_agents_reask_and_invalid_rule(tmp_path):
                log_dir=str(tmp_path))[0]
     assert log.status == "success"
     for sample, value in zip(log.samples, _values(log), strict=True):
-        meta = sample.scores["opinion_scorer"].metadata
+        meta = sample.scores["episode_scorer"].metadata
         assert value["invalid_rate"] == 1 / 6
         assert meta["reasks"] == 2 * 3  # agents re-asked: 0 and 1, every round
         # calls: everyone once, agent 0 one re-ask, agent 1 two (MAX_REASKS), every round

@@ -55,7 +55,7 @@ def test_compact_http_plays_the_full_http_moves_with_the_same_tokens(serve, tmp_
     assert get_model(MODEL, base_url=server.base_url, memoize=False).api.lean_transport == "http"
     assert moves(compact) == moves(full)
     # the server saw each observation: every move was valid at the first ask
-    meta = [s.scores["naming_scorer"].metadata for s in compact.samples]
+    meta = [s.scores["episode_scorer"].metadata for s in compact.samples]
     assert sum(m["invalid"] + m["reasks"] for m in meta) == 0
     usage = compact.stats.model_usage[MODEL]
     assert usage.input_tokens == full.stats.model_usage[MODEL].input_tokens > 0
@@ -75,8 +75,9 @@ def test_without_send_observation_the_server_cannot_see_the_game(serve, tmp_path
     assert complete(model).text == CANNOT_SEE
     log = eval(naming_game(n_agents=4, max_rounds=2, episodes=1), model=MODEL,
                model_base_url=server.base_url, display="none", log_dir=str(tmp_path))[0]
-    meta = log.samples[0].scores["naming_scorer"].metadata
-    assert meta["invalid"] == meta["asked"] == 4 * 2  # no move can be read from that text
+    meta = log.samples[0].scores["episode_scorer"].metadata
+    # one pair per interaction: 2 population rounds of 4 interactions, 2 agents each
+    assert meta["invalid"] == meta["asked"] == 2 * 4 * 2  # no move can be read from that text
 
 
 def test_compact_http_survives_and_counts_faults(serve, tmp_path):
@@ -95,7 +96,7 @@ def test_compact_http_survives_and_counts_faults(serve, tmp_path):
     assert stats.by_kind["server_error"] == seen["server_error"]
     assert stats.by_kind["connection"] == seen["truncated"]
     assert stats.calls == seen["requests"] and stats.failures == 0
-    meta = [s.scores["naming_scorer"].metadata for s in log.samples]
+    meta = [s.scores["episode_scorer"].metadata for s in log.samples]
     reasks, invalid = sum(m["reasks"] for m in meta), sum(m["invalid"] for m in meta)
     assert reasks + invalid == seen["empty"] + seen["off_format"] > 0
     # the raw text of every unreadable answer is kept, since no ModelEvent holds it

@@ -263,10 +263,10 @@ def test_a_handler_error_is_a_500_for_that_request_only(serve, monkeypatch):
     server = serve(policy="textbook")
     real = reference_server.reference_answer_for
 
-    def flaky(policy, observation):
+    def flaky(policy, observation, texts):
         if observation and observation.get("boom"):
             raise RuntimeError("policy bug")
-        return real(policy, observation)
+        return real(policy, observation, texts)
 
     monkeypatch.setattr(reference_server, "reference_answer_for", flaky)
     url = server.base_url + "/chat/completions"

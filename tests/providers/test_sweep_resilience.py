@@ -47,7 +47,7 @@ def test_killed_sweep_resumes_without_redoing_finished_episodes(serve, tmp_path)
                model="litellm/openai/textbook", model_base_url=server.base_url,
                model_args={"send_observation": True}, max_connections=8, display="none",
                log_dir=str(tmp_path / "ref"))[0]
-    calls = {str(s.id): s.scores["naming_scorer"].metadata["calls"] for s in ref.samples}
+    calls = {str(s.id): s.scores["episode_scorer"].metadata["calls"] for s in ref.samples}
 
     logs = tmp_path / "logs"
     args = ["run", "--task", "naming_game", "--model", "litellm/openai/textbook",
@@ -384,7 +384,7 @@ def test_estimate_takes_the_longest_playing_policy_and_says_it_is_no_bound(capsy
     for policy in ("greedy", "random", "selfish", "sustainable", "textbook"):
         log = eval(commons(episodes=2), model=f"reference/{policy}", display="none",
                    log_dir=str(tmp_path / policy))[0]
-        calls[policy] = sum(s.scores["commons_scorer"].metadata["asked"] for s in log.samples)
+        calls[policy] = sum(s.scores["episode_scorer"].metadata["asked"] for s in log.samples)
     task = result["tasks"][0]
     assert task["calls"] == max(calls.values()) > calls["random"]
     assert task["policy"] == max(calls, key=calls.__getitem__)

@@ -130,10 +130,10 @@ def test_a_token_limit_stops_the_episode_and_leaves_it_unscored(tmp_path, monkey
         assert sample.limit is not None and sample.limit.type == "token"
         used = sample.model_usage["reference/textbook"].total_tokens
         assert limit <= used <= limit + per_round  # at most one round past the limit
-        score = sample.scores["naming_scorer"]
+        score = sample.scores["episode_scorer"]
         assert score.metadata["complete"] is False
         assert score.value and all(v is None for v in score.value.values())
         assert len(sample.store["EpisodeRecord:steps"]) < len(
             unlimited.samples[0].store["EpisodeRecord:steps"])
-    assert all(s.scores["naming_scorer"].metadata["complete"] is True
+    assert all(s.scores["episode_scorer"].metadata["complete"] is True
                for s in unlimited.samples)
