@@ -55,10 +55,12 @@ def test_markdown_and_latex_tables() -> None:
 
 def test_verdicts_match_the_site_rules() -> None:
     assert verdict(None, "higher") == "not comparable"
-    assert verdict(Difference(0.1, -0.01, 0.2), "higher") == "tie"
-    assert verdict(Difference(0.1, 0.01, 0.2), "higher") == "A better"
-    assert verdict(Difference(0.1, 0.01, 0.2), "lower") == "B better"
-    assert verdict(Difference(-0.1, -0.2, -0.01), "neutral") == "B higher"
+    # the site's rule: a verdict only when the two intervals are apart (`separated`); a
+    # difference whose own interval excludes 0 but whose scores' intervals overlap is a tie
+    assert verdict(Difference(0.1, 0.01, 0.2), "higher") == "tie"
+    assert verdict(Difference(0.1, 0.01, 0.2, separated=True), "higher") == "A better"
+    assert verdict(Difference(0.1, 0.01, 0.2, separated=True), "lower") == "B better"
+    assert verdict(Difference(-0.1, -0.2, -0.01, separated=True), "neutral") == "B higher"
     assert verdict(Difference(0.1, None, None), "higher") == "tie"
 
 
