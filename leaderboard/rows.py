@@ -40,8 +40,8 @@ def row_sort_key(row: ResultRow) -> tuple[Any, ...]:
 
 
 def _describe(hint: Any) -> str:
-    if hint is Any:  # free-form fields (resolved parameters, generation settings)
-        return True
+    if hint is Any:
+        return "any value"
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in get_args(hint))
@@ -52,6 +52,8 @@ def _describe(hint: Any) -> str:
 
 
 def _matches(value: Any, hint: Any) -> bool:
+    if hint is Any:  # free-form fields (resolved parameters, generation settings)
+        return True
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         return any(_matches(value, arg) for arg in get_args(hint))
