@@ -142,8 +142,10 @@ def latest_runs(rows: Sequence[ResultRow], releases: Mapping[str, Release]) -> l
     groups: dict[tuple[str, ...], list[list[ResultRow]]] = {}
     for log_rows in by_log.values():
         r = log_rows[0]
+        # a run at another protocol (a preset, -T overrides, other generation settings) is a
+        # different measurement: it never supersedes this one
         key = (release_dir(r), r.model, repr(sorted(r.model_roles.items())), r.task,
-               r.task_version)
+               r.task_version, r.protocol)
         groups.setdefault(key, []).append(sorted(log_rows, key=lambda x: x.metric))
     runs = []
     for group_key in sorted(groups):

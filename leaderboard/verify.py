@@ -40,7 +40,10 @@ def _header(path: Path) -> tuple[dict[str, Any], str]:
     from inspect_ai.log import read_eval_log
 
     spec = read_eval_log(str(path), header_only=True).eval
-    return dict(spec.task_args or {}), str(spec.task_version)
+    # every parameter as resolved (the declaration's defaults, the preset, -T), not only the
+    # arguments the run was given
+    resolved = (spec.metadata or {}).get("params")
+    return dict(resolved or spec.task_args or {}), str(spec.task_version)
 
 
 def manifest_of(release_dir: Path, rows: Sequence[ResultRow]) -> dict[str, Any]:

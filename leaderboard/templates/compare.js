@@ -68,10 +68,11 @@
     var aBetter = (diff.value > 0) === (direction === "higher");
     return aBetter ? "A better" : "B better";
   }
-  function cell(row, text, value, tag) {
+  function cell(row, text, value, tag, ci) {
     var element = document.createElement(tag || "td");
     element.textContent = text;
     element.setAttribute("data-value", value === null ? "" : String(value));
+    if (ci) { element.setAttribute("data-ci", JSON.stringify(ci)); }
     row.appendChild(element);
   }
   function index(entry) {
@@ -93,8 +94,8 @@
       row.setAttribute("data-index", String(i));
       cell(row, s[0], s[0], "th");
       cell(row, s[2], s[2]);
-      cell(row, sa ? shown(sa) : "\u2014", sa ? sa[4] : null);
-      cell(row, sb ? shown(sb) : "\u2014", sb ? sb[4] : null);
+      cell(row, sa ? shown(sa) : "\u2014", sa ? sa[4] : null, "td", sa ? [sa[5], sa[6]] : null);
+      cell(row, sb ? shown(sb) : "\u2014", sb ? sb[4] : null, "td", sb ? [sb[5], sb[6]] : null);
       var diff = sa && sb && sa[3] === sb[3] && !isPvalue(s) ? difference(sa, sb) : null;
       cell(row, diff ? scoreText(diff.value, diff.low, diff.high) : "\u2014",
            diff ? diff.value : null);

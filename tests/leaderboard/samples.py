@@ -16,7 +16,7 @@ TASKS = (
     TaskInfo("naming_game", "conventions", "1", "consensus", ("consensus", "time_to_consensus"),
              "Agents in random pairs name one of W labels; does a convention emerge?",
              (MetricInfo("consensus", "Consensus", "higher", "rate", "convergence"),
-              MetricInfo("time_to_consensus", "Time to consensus", "lower", "count",
+              MetricInfo("time_to_consensus", "Time to consensus (rounds)", "lower", "count",
                          "convergence"),
               MetricInfo("collective_bias", "Collective bias", "neutral", "number", "bias"),
               MetricInfo("polarization", "Polarization", "lower", "number", "opinions"),

@@ -7,6 +7,7 @@ CI=true, so a missing browser can never turn a CI failure into a silent skip.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import threading
@@ -364,7 +365,7 @@ def test_compare_verdicts_are_the_python_verdicts(reader: Reader) -> None:
     """compare.js and leaderboard.paper.verdict (used by `cbench compare`) agree on every row."""
     page = reader.open("compare.html")
     labels = page.locator("#model-a option").all_text_contents()
-    schema = load_schema()
+    schema = load_schema().with_tasks(TASKS)
     checked = 0
     for a in range(len(labels)):
         page.select_option("#model-a", str(a))
@@ -381,11 +382,15 @@ def test_compare_verdicts_are_the_python_verdicts(reader: Reader) -> None:
                     if any(m.display == cells.nth(1).text_content()
                            for m in schema.metrics.values()) else None
                 direction = metric.direction if metric else "neutral"
+                # the exact interval the page holds (its text is rounded for reading)
+                cis = [json.loads(cells.nth(i).get_attribute("data-ci") or "[null, null]")
+                       for i in (2, 3)]
                 texts = [cells.nth(i).text_content() or "" for i in (2, 3)]
-                intervals = [_interval(float(v or "nan"), t) for v, t in zip(values, texts,
-                                                                             strict=True)]
-                assert shown == verdict(difference(*intervals), direction), (labels[a],
-                                                                              labels[b])
+                intervals = [Interval(float(v or "nan"), ci[0], ci[1])
+                             for v, ci in zip(values, cis, strict=True)]
+                assert shown == verdict(difference(*intervals), direction), (
+                    labels[a], labels[b], cells.nth(1).text_content(), direction, values, texts,
+                    intervals)
                 checked += 1
     assert checked >= 10
 

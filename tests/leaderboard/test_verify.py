@@ -11,8 +11,9 @@ import pytest
 from collective_bench.cli import _rows, main
 from leaderboard.verify import MANIFEST_FILE
 
-SOURCE = Path(__file__).resolve().parents[2] / "results" / "v0.1.0"
-SMALL = "2026-11-25T04-10-24-00-00_commons_8g58LXvhFr5VHZcCb5XtvK.eval"
+SOURCE = Path(__file__).resolve().parents[2] / "results" / "v0.2.0"
+SMALL = min((p for p in SOURCE.glob("*_commons_*.eval")), key=lambda p: p.stat().st_size).name
+"""The smallest published log: a release's frozen copy of one run to tamper with."""
 
 
 @pytest.fixture(name="results")
@@ -41,13 +42,14 @@ def test_a_changed_score_fails_with_one_line(results: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     path = results / "v9" / MANIFEST_FILE
     manifest = json.loads(path.read_text())
+    actual = manifest["logs"][SMALL]["rows"]["survival_rate"]["value"]
     manifest["logs"][SMALL]["rows"]["survival_rate"]["value"] = 0.5
     manifest["logs"][SMALL]["protocol"]["months"] = 99
     path.write_text(json.dumps(manifest))
     code, out = run(results, capsys)
     assert code == 1
-    assert [line for line in out if "survival_rate value re-scores to 0.0" in line]
-    assert [line for line in out if "protocol field 'months' is 12" in line]
+    assert [line for line in out if f"survival_rate value re-scores to {actual}" in line]
+    assert [line for line in out if "protocol field 'months' is 12" in line], out
     assert out[-1] == "2 mismatch(es)"
 
 
