@@ -86,7 +86,8 @@ def test_naming_game_played_by_the_real_0_5b(tmp_path):
                                                + (call.output.usage.input_tokens_cache_read or 0))
         assert call.output.usage.output_tokens <= 64
         request = call.call.request if call.call is not None else {}
-        assert request["extra_body"]["cache_prompt"] is True
+        # the prompt-prefix cache is asked for (in extra_body, or merged into the body)
+        assert (request.get("extra_body") or request).get("cache_prompt") is True
         # the task's protocol settings (Ashery et al.'s temperature) reach the model
         assert request["temperature"] == 0.5 and request["max_tokens"] == 64
         # only what a participant sees goes over the wire: role and text, no metadata
