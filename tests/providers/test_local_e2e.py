@@ -85,13 +85,16 @@ def test_naming_game_played_by_the_real_0_5b(tmp_path):
         assert meta["prompt_tokens_total"] == (call.output.usage.input_tokens
                                                + (call.output.usage.input_tokens_cache_read or 0))
         assert call.output.usage.output_tokens <= 64
-        request = call.call.request if call.call is not None else {}
+        if call.call is None:  # `cbench run` does not log raw API calls (inspect's default)
+            continue
+        request = call.call.request
         # the prompt-prefix cache is asked for (in extra_body, or merged into the body)
         assert (request.get("extra_body") or request).get("cache_prompt") is True
-        # the task's protocol settings (Ashery et al.'s temperature) reach the model
         assert request["temperature"] == 0.5 and request["max_tokens"] == 64
         # only what a participant sees goes over the wire: role and text, no metadata
         assert all(set(m) <= {"role", "content"} for m in request["messages"])
+    # the task's protocol settings (Ashery et al.'s temperature) are what the run recorded
+    assert log.eval.metadata["task_generation"] == {"temperature": 0.5, "max_tokens": 64}
     # the fixed prompt prefix is reused across calls of one episode
     assert max(c.output.metadata["prompt_cache_share"] for c in calls[1:]) > 0.2
 
