@@ -6,7 +6,8 @@ protocols, tokens counted by the reference provider with o200k_base); today's is
 running every task now, on the same reference model, at its default protocol, for a few
 episodes. Both count the same way, so the ratio is the prompts' own change.
 
-    .venv/bin/python perf/tokens_per_decision.py [--release results/v0.1.0] [--episodes 1]
+    git archive 30b114d results/v0.1.0 | tar -x -C /tmp   # v0.1.0's logs, from history
+    .venv/bin/python perf/tokens_per_decision.py --release /tmp/results/v0.1.0 [--episodes 1]
 """
 
 from __future__ import annotations
@@ -41,12 +42,16 @@ def per_decision(log_dir: Path, model: str) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--release", default="results/v0.1.0")
+    parser.add_argument("--release", required=True,
+                        help="a release's log directory (v0.1.0 is in git history: see above)")
     parser.add_argument("--episodes", type=int, default=1)
     args = parser.parse_args()
     offline_defaults()
     from collective_bench.cli import main as cbench
 
+    if not Path(args.release).is_dir():
+        raise SystemExit(f"--release {args.release!r} is not a directory of eval logs; "
+                         "extract one first (see this script's docstring)")
     before = per_decision(Path(args.release), MODEL)
     with tempfile.TemporaryDirectory() as tmp:
         code = cbench(["run", "--model", MODEL, "--episodes", str(args.episodes),
