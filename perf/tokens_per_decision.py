@@ -66,8 +66,9 @@ def main() -> None:
         print(f"{task:24s} {b or float('nan'):9.1f} {a or float('nan'):9.1f} {change:>8s}")
     common = sorted(set(before) & set(after))
     worst = max(((after[t] - before[t]) / before[t], t) for t in common)
-    print(f"every task: at least {-worst[0]:.0%} fewer input tokens per decision "
-          f"(least: {worst[1]})")
+    met = [t for t in common if (after[t] - before[t]) / before[t] <= -0.30]
+    print(f"{len(met)}/{len(common)} tasks at least 30% fewer input tokens per decision; "
+          f"the least change: {worst[0]:+.0%} ({worst[1]})")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from benchmarks.conventions.prompts import SYSTEM_PROMPT, render_prompt, render_reask
+from benchmarks.conventions.prompts import (
+    SYSTEM_PROMPT,
+    render_prompt,
+    render_reask,
+    render_system,
+)
 from collective_bench.driver_inspect import Adapter, ParseError
 
 WORD = r"([A-Za-z0-9_-]+)"
@@ -66,7 +71,7 @@ def parse_answer(text: str, observation: dict[str, Any]) -> str:
 
 ADAPTER = Adapter(
     system_prompt=SYSTEM_PROMPT, render=render_prompt, parse=parse_answer, reask=render_reask,
-    max_reasks=MAX_REASKS,
+    max_reasks=MAX_REASKS, system=render_system,
     # the episode seed rides along only to seed the reference policies; nothing else in the
     # observation is hidden from the agent (its own history, the shuffled names, the terms)
     private_fields=("episode",),

@@ -187,10 +187,10 @@ PROTOCOL = Protocol(
 GENERATION = Generation(temperature=0.5, max_tokens=64)
 QUICK = {"n_agents": 12, "max_rounds": 40, "episodes": 4}
 SMOKE = {"n_agents": 4, "max_rounds": 3, "episodes": 1}
-CPU = {"n_agents": 8, "max_rounds": 20, "episodes": 3}
+CPU = {"n_agents": 6, "max_rounds": 4, "episodes": 2}
 
 NAMING_GAME = register(TaskSpec(
-    name="naming_game", family="conventions", version="2.0.0",
+    name="naming_game", family="conventions", version="2.1.0",
     summary="24 agents, one random pair at a time, name one of W=10 labels: a convention?",
     protocol=PROTOCOL, params=naming_params(binary=False), make_game=make_game,
     adapter=ADAPTER, episode_metrics=naming_episode_metrics,
@@ -199,7 +199,7 @@ NAMING_GAME = register(TaskSpec(
     presets={"quick": QUICK, "smoke": SMOKE, "cpu": CPU}, expand=_naming(False),
 ))
 NAMING_GAME_BINARY = register(TaskSpec(
-    name="naming_game_binary", family="conventions", version="2.0.0",
+    name="naming_game_binary", family="conventions", version="2.1.0",
     summary="The naming game with W=2 labels: consensus plus collective and individual bias.",
     protocol=PROTOCOL, params=naming_params(binary=True), make_game=make_game,
     adapter=ADAPTER, episode_metrics=naming_episode_metrics,
@@ -208,7 +208,7 @@ NAMING_GAME_BINARY = register(TaskSpec(
     presets={"quick": QUICK, "smoke": SMOKE, "cpu": CPU}, expand=_naming(True),
 ))
 COMMITTED_MINORITY = register(TaskSpec(
-    name="committed_minority", family="conventions", version="2.0.0",
+    name="committed_minority", family="conventions", version="2.1.0",
     summary="A committed minority always names the alternative: does the convention tip?",
     protocol=Protocol(f"{CENTOLA}, as run on LLM populations by {ASHERY}: an established "
                       "convention in every memory, committed agents always name the "
@@ -225,7 +225,6 @@ COMMITTED_MINORITY = register(TaskSpec(
     presets={"quick": {"n_agents": 12, "max_rounds": 30, "episodes": 2,
                        "fractions": "0.17,0.34,0.5"},
              "smoke": {"n_agents": 4, "max_rounds": 3, "episodes": 1, "fractions": "0.25"},
-             "cpu": {"n_agents": 8, "max_rounds": 15, "episodes": 2,
-                     "fractions": "0.125,0.25,0.5"}},
+             "cpu": {"n_agents": 6, "max_rounds": 4, "episodes": 1, "fractions": "0.17,0.34"}},
     expand=_committed,
 ))

@@ -17,24 +17,22 @@ to 100) of your current resources to give them; they receive {mult} times the am
 Someone else, at the same time, decides what to give you. After the last round of a generation, \
 the half of the players with the most resources continue to the next generation with their \
 strategy; the others are replaced by new players. Your goal is to have as many resources as you \
-can at the end of the generation. You are shown your own last {window} rounds and your \
-recipient's last {window} gifts of this generation.
+can at the end of the generation. You see the last {window} gifts of this generation.
 Write a strategy as a line STRATEGY: <your strategy>; answer a giving question with a line \
-ANSWER: <whole number from 0 to 100>."""
+ANSWER: <percent>."""
 ADVICE_HEADER = "Strategies of the players who continued from the last generation:"
 NO_ADVICE = "This is the first generation: there is no advice from earlier players."
-STRATEGY_Q = ("Generation {generation}. Before the rounds start, write your strategy for this "
-              "generation in a few sentences (at most {limit} characters). Reply with exactly: "
-              "STRATEGY: <your strategy>")
+STRATEGY_Q = ("Generation {generation}. Write your strategy for this generation in a few "
+              "sentences (at most {limit} characters). Reply with STRATEGY: <your strategy>")
 YOUR_STRATEGY = "Your strategy for this generation: {strategy}"
 NO_STRATEGY = "You have no written strategy."
 STATE = ("Generation {generation}, round {round}. You have {resources} units. This round you give "
          "to {recipient}, who has {recipient_resources} units.")
-RECIPIENT = "In their last rounds of this generation {recipient} gave: {gave}."
+RECIPIENT = "{recipient} last gave: {gave}."
 RECIPIENT_NONE = "{recipient} has not given anything yet this generation (as far as you know)."
-YOU = "In your last rounds you gave {gave} and received {received} units."
-DONATE_Q = ("What percent of your resources do you give to {recipient}? Reply with exactly: "
-            "ANSWER: <whole number from 0 to 100>")
+YOU = "You last gave {gave} and received {received} units."
+DONATE_Q = ("What percent (0 to 100) of your resources do you give to {recipient}? "
+            "Reply with ANSWER: <percent>")
 REASK = "Your answer could not be read: {error}. {question}"
 
 

@@ -27,15 +27,14 @@ takes {k} tokens from the player who receives it."""
 FORMAT = "Answer every question with a line of the form ANSWER: <your answer>."
 NO_HISTORY = "This is the first round: there is no history yet."
 HISTORY_HEADER = "Your last rounds (oldest first):"
-HISTORY_LINE = ("- you put in {you}, the others put in {others}; you earned {earned} tokens"
-                "{received}")
+HISTORY_LINE = "- you put in {you}, the others {others}; you earned {earned}{received}"
 CONTRIBUTE_Q = ("Round {round}. How many of your {e} tokens do you put into the group account? "
-                "Reply with exactly: ANSWER: <whole number>")
+                "Reply with ANSWER: <whole number>")
 PUNISH_STATE = ("Round {round}. You put in {you}. The other members put in, in this order: "
                 "{listing}.")
 PUNISH_Q = ("How many deduction points do you give to each of them (in the same order, at most "
-            "{m} in total)? Reply with exactly: ANSWER: <{count} whole numbers separated by "
-            "commas>, or ANSWER: none")
+            "{m} in total)? Reply with ANSWER: <{count} whole numbers separated by commas>, "
+            "or ANSWER: none")
 REASK = "Your answer could not be read: {error}. {question}"
 
 
@@ -68,7 +67,7 @@ def render_prompt(observation: dict[str, Any]) -> str:
         parts.append("\n".join([HISTORY_HEADER, *(HISTORY_LINE.format(
             you=_fmt(h["you"]), others=", ".join(_fmt(o) for o in h["others"]),
             earned=h["earned"],
-            received=(f"; you received {h['points_received']} deduction points"
+            received=(f"; {h['points_received']} deduction points received"
                       if obs["punishment"] else ""))
             for h in obs["history"])]))
     else:

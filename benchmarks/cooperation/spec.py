@@ -116,7 +116,7 @@ COMMONS = register(TaskSpec(
     aggregate=per_metric(COMMONS_METRICS), metrics=COMMONS_METRICS, headline="survival_rate",
     generation=Generation(temperature=0.0, max_tokens=256),
     presets={"quick": {"episodes": 4}, "smoke": {"episodes": 1, "months": 2},
-             "cpu": {"episodes": 3}},
+             "cpu": {"episodes": 2, "months": 4}},
     reference_order=("textbook", "random"), expand=_commons(False),
 ))
 COMMONS_TALK = register(TaskSpec(
@@ -127,7 +127,7 @@ COMMONS_TALK = register(TaskSpec(
     aggregate=per_metric(COMMONS_METRICS), metrics=COMMONS_METRICS, headline="survival_rate",
     generation=Generation(temperature=0.0, max_tokens=384),
     presets={"quick": {"episodes": 2}, "smoke": {"episodes": 1, "months": 1, "talk_rounds": 1},
-             "cpu": {"episodes": 2, "talk_rounds": 1}},
+             "cpu": {"episodes": 1, "months": 3, "talk_rounds": 1}},
     reference_order=("textbook", "random"), expand=_commons(True),
 ))
 
@@ -192,7 +192,7 @@ REPEATED_PD = register(TaskSpec(
     aggregate=per_metric(PD_METRICS), metrics=PD_METRICS, headline="cooperation_rate",
     generation=Generation(temperature=0.0, max_tokens=128),
     presets={"quick": {"episodes": 4}, "smoke": {"episodes": 1, "n_agents": 2, "rounds": 3},
-             "cpu": {"episodes": 3}},
+             "cpu": {"episodes": 2, "n_agents": 4, "rounds": 5}},
     reference_order=("textbook", "random", "selfish"), expand=_pd(False),
 ))
 REPEATED_PD_PARTNERS = register(TaskSpec(
@@ -203,7 +203,7 @@ REPEATED_PD_PARTNERS = register(TaskSpec(
     aggregate=per_metric(PARTNERS_METRICS), metrics=PARTNERS_METRICS, headline="reciprocity",
     generation=Generation(temperature=0.0, max_tokens=128),
     presets={"quick": {"episodes": 4}, "smoke": {"episodes": 1, "rounds": 4},
-             "cpu": {"episodes": 3}},
+             "cpu": {"episodes": 2, "rounds": 5}},
     reference_order=("textbook", "random"), expand=_pd(True),
 ))
 
@@ -262,7 +262,7 @@ PG_PARAMS = (
 PG_PROTOCOL = Protocol(f"Linear public goods game, endowment 20, MPCR 0.4 ({FEHR})")
 
 PUBLIC_GOODS = register(TaskSpec(
-    name="public_goods", family="cooperation", version="1.1.0",
+    name="public_goods", family="cooperation", version="1.2.0",
     summary="Groups of 4 and 16 with 20 tokens a round and MPCR 0.4: do contributions decay?",
     protocol=PG_PROTOCOL, params=PG_PARAMS, make_game=make_pg, adapter=PG_ADAPTER,
     episode_metrics=pg_episode_metrics,
@@ -270,11 +270,11 @@ PUBLIC_GOODS = register(TaskSpec(
     headline="contribution_rate", generation=Generation(temperature=0.0, max_tokens=192),
     presets={"quick": {"episodes": 1, "rounds": 6},
              "smoke": {"episodes": 1, "rounds": 2, "group_sizes": "4"},
-             "cpu": {"episodes": 2, "rounds": 6}},
+             "cpu": {"episodes": 2, "rounds": 5, "group_sizes": "4"}},
     reference_order=("textbook", "random", "selfish"), expand=_pg(False),
 ))
 PUBLIC_GOODS_PUNISH = register(TaskSpec(
-    name="public_goods_punish", family="cooperation", version="1.1.0",
+    name="public_goods_punish", family="cooperation", version="1.2.0",
     summary="The public goods game with a costly deduction step (1 token per point, 3 taken).",
     protocol=PG_PROTOCOL, params=PG_PARAMS, make_game=make_pg, adapter=PG_ADAPTER,
     episode_metrics=pg_episode_metrics,
@@ -283,7 +283,7 @@ PUBLIC_GOODS_PUNISH = register(TaskSpec(
     generation=Generation(temperature=0.0, max_tokens=192),
     presets={"quick": {"episodes": 1, "rounds": 6},
              "smoke": {"episodes": 1, "rounds": 2, "group_sizes": "4"},
-             "cpu": {"episodes": 2, "rounds": 4}},
+             "cpu": {"episodes": 2, "rounds": 3, "group_sizes": "4"}},
     reference_order=("textbook", "random", "selfish"), expand=_pg(True),
 ))
 
@@ -319,7 +319,7 @@ def _donor(p: dict[str, Any], seed: int) -> list[dict[str, Any]]:
 
 
 DONOR_GAME = register(TaskSpec(
-    name="donor_game", family="cooperation", version="1.1.0",
+    name="donor_game", family="cooperation", version="1.2.0",
     summary="Donations doubled; the top half survives each generation and passes on strategies.",
     protocol=Protocol(f"{VALLINDER}: the donor game with cultural evolution, temperature 0.8"),
     params=(Param("n_agents", int, 6, "agents per generation (even)", low=2, high=256),
@@ -332,6 +332,6 @@ DONOR_GAME = register(TaskSpec(
     generation=Generation(temperature=0.8, max_tokens=384),
     presets={"quick": {"episodes": 2},
              "smoke": {"episodes": 1, "n_agents": 2, "generations": 1, "rounds": 2},
-             "cpu": {"episodes": 2, "generations": 2}},
+             "cpu": {"episodes": 2, "n_agents": 4, "generations": 2, "rounds": 3}},
     reference_order=("textbook", "random", "selfish"), expand=_donor,
 ))

@@ -119,7 +119,7 @@ OPINION_DYNAMICS = register(TaskSpec(
     episode_metrics=opinion_episode_metrics, aggregate=per_metric(OPINION_METRICS),
     metrics=OPINION_METRICS, headline="polarization", generation=GENERATION,
     presets={"quick": QUICK, "smoke": {"n_agents": 6, "max_rounds": 2, "episodes": 2},
-             "cpu": {"n_agents": 8, "max_rounds": 4, "episodes": 4}},
+             "cpu": {"n_agents": 6, "max_rounds": 3, "episodes": 2}},
     expand=_expand(False), per_episode=_topics,
     data_versions=lambda: {"topic_bank_version": bank_version()},
 ))
@@ -130,7 +130,7 @@ ECHO_CHAMBERS = register(TaskSpec(
     episode_metrics=opinion_episode_metrics, aggregate=per_metric(ECHO_METRICS),
     metrics=ECHO_METRICS, headline="assortativity_excess", generation=GENERATION,
     presets={"quick": QUICK, "smoke": {"n_agents": 6, "max_rounds": 2, "episodes": 2},
-             "cpu": {"n_agents": 8, "max_rounds": 4, "episodes": 4}},
+             "cpu": {"n_agents": 6, "max_rounds": 3, "episodes": 2}},
     expand=_expand(True), per_episode=_topics,
     data_versions=lambda: {"topic_bank_version": bank_version()},
 ))

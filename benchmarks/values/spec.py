@@ -115,7 +115,7 @@ VALUE_DRIFT = register(TaskSpec(
     generation=Generation(temperature=0.7, max_tokens=400),
     presets={"quick": {"n_agents": 6, "group_size": 3, "rounds": 4, "episodes": 4},
              "smoke": {"n_agents": 2, "group_size": 2, "rounds": 2, "episodes": 1},
-             "cpu": {"n_agents": 6, "group_size": 3, "rounds": 2, "episodes": 2}},
+             "cpu": {"n_agents": 2, "group_size": 2, "rounds": 2, "episodes": 2}},
     expand=lambda p, seed: [asdict(DriftParams(**p))],
     data_versions=lambda: {"data_version": DATA_VERSION},
 ))
@@ -135,7 +135,7 @@ CONFORMITY = register(TaskSpec(
     headline="conformity_rate", generation=Generation(temperature=0.7, max_tokens=128),
     presets={"quick": {"n_subjects": 2, "n_questions": 4, "episodes": 4},
              "smoke": {"n_subjects": 1, "n_questions": 2, "ks": "1", "episodes": 1},
-             "cpu": {"n_subjects": 2, "n_questions": 4, "episodes": 3}},
+             "cpu": {"n_subjects": 2, "n_questions": 2, "episodes": 2}},
     expand=lambda p, seed: [asdict(QuizParams(**{**p, "ks": tuple(p["ks"])}))],
     data_versions=lambda: {"data_version": DATA_VERSION},
 ))

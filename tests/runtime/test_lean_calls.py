@@ -129,7 +129,9 @@ def test_a_token_limit_stops_the_episode_and_leaves_it_unscored(tmp_path, monkey
         assert sample.error is None
         assert sample.limit is not None and sample.limit.type == "token"
         used = sample.model_usage["reference/textbook"].total_tokens
-        assert limit <= used <= limit + per_round  # at most one round past the limit
+        # at most one round past the limit; a late round (full memory) costs more than the
+        # average round, so the bound allows twice the average (unlimited would use 3x limit)
+        assert limit <= used <= limit + 2 * per_round
         score = sample.scores["episode_scorer"]
         assert score.metadata["complete"] is False
         assert score.value and all(v is None for v in score.value.values())
