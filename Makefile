@@ -24,10 +24,10 @@ run: install
 	$(VENV)/bin/cbench leaderboard build --results results --out site
 
 lint: install
-	$(VENV)/bin/ruff check collective_bench benchmarks scorers leaderboard tests perf
+	$(VENV)/bin/ruff check collective_bench tests perf
 
 typecheck: install
-	$(VENV)/bin/mypy collective_bench benchmarks scorers leaderboard
+	$(VENV)/bin/mypy collective_bench
 
 pytest: install
 	$(VENV)/bin/pytest -q

@@ -66,8 +66,6 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from collective_bench.docs import update_readmes
 
     root = Path(__file__).resolve().parent / "benchmarks"
-    if not root.is_dir():  # a checkout with the families at the repository root
-        root = Path(__file__).resolve().parents[1] / "benchmarks"
     stale = update_readmes(_registry().all_specs(), root, check=args.check)
     for path in stale:
         print(f"{'out of date' if args.check else 'rewrote'}: {path}")
@@ -137,7 +135,7 @@ def cmd_scores(args: argparse.Namespace) -> int:
     from collective_bench.results_schema import COLUMNS
 
     if args.format in ("markdown", "latex"):
-        from leaderboard.paper import scores_table
+        from collective_bench.leaderboard.paper import scores_table
 
         text = scores_table(_rows(args.log_dir), args.format, args.interval)
         if args.out:
@@ -171,7 +169,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from benchmarks.conventions.ashery_import import import_runs, render
+    from collective_bench.benchmarks.conventions.ashery_import import import_runs, render
 
     rows = import_runs(Path(args.path))
     print(json.dumps(rows) if args.json else render(rows))
@@ -182,7 +180,7 @@ def cmd_tipping(args: argparse.Namespace) -> int:
     from collective_bench.sweep import check_model, parse_assignments
 
     _registry()
-    from benchmarks.conventions.tipping import bisect_critical_fraction
+    from collective_bench.benchmarks.conventions.tipping import bisect_critical_fraction
 
     roles = {k: str(v) for k, v in parse_assignments(args.model_role, "--model-role").items()}
     for model in [args.model, *roles.values()]:
@@ -288,7 +286,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_import)
 
     from collective_bench.cli_providers import add_commands as add_provider_commands
-    from leaderboard.cli import add_commands
+    from collective_bench.leaderboard.cli import add_commands
 
     add_commands(sub, _rows)
     add_provider_commands(sub)

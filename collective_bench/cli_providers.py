@@ -46,7 +46,7 @@ def add_commands(sub: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import benchmarks  # noqa: F401 - registers the policies
+    import collective_bench.benchmarks  # noqa: F401 - registers the policies
     from collective_bench.providers.reference_server import Faults, ReferenceServer
 
     faults = Faults(rate_limit=args.fault_429, server_error=args.fault_500, slow=args.fault_slow,

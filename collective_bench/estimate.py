@@ -77,7 +77,7 @@ def estimate_sweep(
     output_tokens: int,
     log_dir: str,
 ) -> dict[str, Any]:
-    import benchmarks  # noqa: F401
+    import collective_bench.benchmarks  # noqa: F401
     from collective_bench import registry
 
     if prices:

@@ -40,7 +40,7 @@ def register_task_policies(entry: TaskPolicies) -> None:
 
 def load_benchmarks() -> None:
     """Import the task families so their policies and tasks register (plugin discovery)."""
-    importlib.import_module("benchmarks")
+    importlib.import_module("collective_bench.benchmarks")
 
 
 def known_policy_names() -> list[str]:

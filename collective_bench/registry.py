@@ -26,7 +26,7 @@ def register(spec: TaskSpec) -> TaskSpec:
 
 def load_benchmarks() -> None:
     """Import the task families so that their specs and policies register."""
-    importlib.import_module("benchmarks")
+    importlib.import_module("collective_bench.benchmarks")
 
 
 def all_specs() -> list[TaskSpec]:

@@ -40,7 +40,8 @@ Aggregate = Callable[[Sequence[Mapping[str, float]]], Mapping[str, Any]]
 
 @dataclass(frozen=True)
 class Metric:
-    """A reported metric. `formula` names the function in `scorers/` that computes it."""
+    """A reported metric. `formula` names the function that computes it, relative to the
+    package (`scorers.conventions.km_median` is `collective_bench/scorers/conventions.py`)."""
 
     name: str
     display: str
@@ -65,6 +66,12 @@ class Metric:
             raise ValueError(f"metric {self.name}: unknown kind {self.kind!r}")
         if self.pvalue_of and self.direction != "neutral":
             raise ValueError(f"metric {self.name}: a p-value is never ranked")
+
+
+INVALID_RATE = Metric(
+    "invalid_rate", "Invalid moves", "moves recorded invalid after the re-asks / moves asked",
+    "lower", "bounded", "scorers.common.invalid_rate", bounds=(0.0, 1.0), group="reliability")
+"""Declared once for every task: how much of an episode the model did not actually play."""
 
 
 @dataclass(frozen=True)

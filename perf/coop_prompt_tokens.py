@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-import benchmarks  # noqa: F401 - registers every task
-from benchmarks.cooperation import adapter as coop_adapter
-from benchmarks.cooperation import spec as coop_spec
+import collective_bench.benchmarks  # noqa: F401 - registers every task
+from collective_bench.benchmarks.cooperation import adapter as coop_adapter
+from collective_bench.benchmarks.cooperation import spec as coop_spec
 from collective_bench.policies import resolve_policy
 from collective_bench.reference.provider import count_tokens
 from collective_bench.registry import get_spec

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from benchmarks.conventions.calibration import run_minimal
+from collective_bench.benchmarks.conventions.calibration import run_minimal
 
 N, RUNS = 1024, 3
 

@@ -13,9 +13,9 @@ import time
 from inspect_ai import eval
 
 import collective_bench  # noqa: F401
-from benchmarks.conventions.game import NamingGame, NamingParams
-from benchmarks.conventions.policies import uniform
-from benchmarks.conventions.tasks import naming_game
+from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
+from collective_bench.benchmarks.conventions.policies import uniform
+from collective_bench.benchmarks.conventions.tasks import naming_game
 from collective_bench.driver_direct import run_direct
 
 EPISODES, ROUNDS, AGENTS = 4, 30, 24

@@ -38,7 +38,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scorers.stats import estimate, mean_ci, score_interval  # noqa: E402
+from collective_bench.scorers.stats import estimate, mean_ci, score_interval  # noqa: E402
 
 NS = (3, 5, 8, 16)
 TARGET = 0.93

@@ -49,10 +49,10 @@ def synthesise(target: Path, logs: int) -> int:
 
 def one(logs: int, budget_mb: float) -> dict[str, float]:
     from collective_bench.cli import _rows
-    from leaderboard.build import build_site
-    from leaderboard.cli import registry_tasks
-    from leaderboard.episodes import episodes_from_dir
-    from leaderboard.releases import load_releases
+    from collective_bench.leaderboard.build import build_site
+    from collective_bench.leaderboard.cli import registry_tasks
+    from collective_bench.leaderboard.episodes import episodes_from_dir
+    from collective_bench.leaderboard.releases import load_releases
 
     with tempfile.TemporaryDirectory() as tmp:
         results = Path(tmp) / "results"

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from openai import OpenAI
 
-from benchmarks.conventions.game import NamingGame, NamingParams
+from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
 from collective_bench.providers.local.server import LocalServer, ServerSettings
 from collective_bench.providers.local.weights import resolve
 
@@ -73,13 +73,13 @@ def round_observations() -> list[dict[str, Any]]:
 def prompt_variants() -> dict[str, list[list[dict[str, str]]]]:
     observation = v010_module("collective_bench/observation.py", {}, {})
     prompts = v010_module(
-        "benchmarks/conventions/prompts.py",
+        "collective_bench/benchmarks/conventions/prompts.py",
         {"from collective_bench.observation import render_block\n": ""},
         {"render_block": observation.render_block},
     )
     block = prompts.render_prompt
     without = v010_module(
-        "benchmarks/conventions/prompts.py",
+        "collective_bench/benchmarks/conventions/prompts.py",
         {"from collective_bench.observation import render_block\n": "",
          "    parts.append(render_block(observation))\n": ""},
         {},

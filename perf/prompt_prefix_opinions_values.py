@@ -14,15 +14,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import benchmarks  # noqa: F401 - registers tasks and policies
 import collective_bench  # noqa: F401 - offline defaults
-from benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER
-from benchmarks.opinions.game import OpinionGame, OpinionParams
-from benchmarks.opinions.policies import POLICIES
-from benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER
-from benchmarks.values.drift_game import DriftGame, DriftParams
-from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
-from benchmarks.values.quiz_game import QuizGame, QuizParams
+import collective_bench.benchmarks  # noqa: F401 - registers tasks and policies
+from collective_bench.benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER
+from collective_bench.benchmarks.opinions.game import OpinionGame, OpinionParams
+from collective_bench.benchmarks.opinions.policies import POLICIES
+from collective_bench.benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER
+from collective_bench.benchmarks.values.drift_game import DriftGame, DriftParams
+from collective_bench.benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
+from collective_bench.benchmarks.values.quiz_game import QuizGame, QuizParams
 from collective_bench.driver_direct import run_direct
 from collective_bench.registry import get_spec as get_task
 

@@ -11,8 +11,8 @@ from inspect_ai import eval
 from scipy import stats
 
 import collective_bench  # noqa: F401
-from benchmarks.conventions.adapter import ADAPTER
-from benchmarks.conventions.game import NamingGame, NamingParams
+from collective_bench.benchmarks.conventions.adapter import ADAPTER
+from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
 from collective_bench.reference.provider import count_tokens
 
 ROUNDS = 60
@@ -41,7 +41,8 @@ def main() -> None:
     print(f"after the 5-round memory window fills (rounds 6-{ROUNDS}): slope "
           f"{fit_full.slope:.4f} tokens/round")
     # the same measured through inspect's own usage accounting
-    log = eval(__import__("benchmarks.conventions.tasks", fromlist=["naming_game"]).naming_game(
+    tasks = __import__("collective_bench.benchmarks.conventions.tasks", fromlist=["naming_game"])
+    log = eval(tasks.naming_game(
         episodes=1, max_rounds=ROUNDS), model="reference/random", display="none",
         log_dir="/tmp/cbench-perf-tokens", log_realtime=False)[0]
     usage = log.stats.model_usage["reference/random"]

@@ -34,7 +34,7 @@ from pathlib import Path
 from inspect_ai import eval
 
 import collective_bench  # noqa: F401
-from benchmarks.conventions.tasks import naming_game
+from collective_bench.benchmarks.conventions.tasks import naming_game
 
 ROOT = Path(__file__).resolve().parents[1]
 LATENCY_MS = 100
@@ -72,8 +72,8 @@ def stats(base_url: str, reset: bool = False) -> dict[str, float]:
 
 def warm_up(base_url: str) -> None:
     """One real call (the server loads its tokenizer on the first), then zero the counters."""
-    from benchmarks.conventions.adapter import ADAPTER
-    from benchmarks.conventions.game import NamingGame, NamingParams
+    from collective_bench.benchmarks.conventions.adapter import ADAPTER
+    from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
 
     game = NamingGame(NamingParams(n_agents=2))
     state = game.initial_state(0)
@@ -131,8 +131,8 @@ def throughput(connections: int, rounds: int, model: str = "litellm/openai/textb
 async def _bare_rounds(base_url: str, connections: int, rounds: int) -> None:
     import aiohttp
 
-    from benchmarks.conventions.adapter import ADAPTER
-    from benchmarks.conventions.game import NamingGame, NamingParams
+    from collective_bench.benchmarks.conventions.adapter import ADAPTER
+    from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
 
     game = NamingGame(NamingParams(n_agents=AGENTS))
     state = game.initial_state(0)

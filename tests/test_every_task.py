@@ -38,8 +38,20 @@ def ids(spec: TaskSpec) -> str:
 
 
 def test_every_family_readme_shows_its_declarations() -> None:
-    stale = update_readmes(SPECS, ROOT / "benchmarks", check=True)
+    stale = update_readmes(SPECS, ROOT / "collective_bench" / "benchmarks", check=True)
     assert not stale, f"run 'cbench docs' to regenerate: {[str(p) for p in stale]}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_every_metric_formula_names_a_function_in_scorers(spec: TaskSpec) -> None:
+    """The README's formula column is where a newcomer looks a metric up: it must resolve."""
+    import importlib
+
+    for metric in spec.metrics:
+        module, _, function = metric.formula.rpartition(".")
+        assert module.startswith("scorers."), metric.formula
+        assert callable(getattr(importlib.import_module(f"collective_bench.{module}"), function,
+                                None)), f"{spec.name}.{metric.name}: {metric.formula}"
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=ids)

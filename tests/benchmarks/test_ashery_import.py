@@ -10,7 +10,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from benchmarks.conventions.ashery_import import SafeUnpickler, import_runs, parse_name, safe_load
+from collective_bench.benchmarks.conventions.ashery_import import (
+    SafeUnpickler,
+    import_runs,
+    parse_name,
+    safe_load,
+)
 from collective_bench.cli import main
 from collective_bench.errors import UserError
 

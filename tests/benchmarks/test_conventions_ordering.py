@@ -14,13 +14,17 @@ from typing import Any
 
 import pytest
 
-from benchmarks.conventions import policies as conventions_policies
-from benchmarks.conventions.game import NamingGame, NamingParams
-from benchmarks.conventions.tasks import committed_minority, naming_game, naming_game_binary
+from collective_bench.benchmarks.conventions import policies as conventions_policies
+from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
+from collective_bench.benchmarks.conventions.tasks import (
+    committed_minority,
+    naming_game,
+    naming_game_binary,
+)
 from collective_bench.driver_direct import run_direct
 from collective_bench.registry import get_spec as get_task
-from scorers.conventions import committed_episode_metrics, naming_episode_metrics
-from scorers.stats import Estimate
+from collective_bench.scorers.conventions import committed_episode_metrics, naming_episode_metrics
+from collective_bench.scorers.stats import Estimate
 
 POLICIES = conventions_policies.POLICIES.policies
 

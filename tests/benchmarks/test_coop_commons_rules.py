@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.cooperation.adapter import parse_commons
-from benchmarks.cooperation.commons import (
+from collective_bench.benchmarks.cooperation.adapter import parse_commons
+from collective_bench.benchmarks.cooperation.commons import (
     CommonsGame,
     CommonsParams,
     allocate_proportional,
     allocate_random,
 )
-from benchmarks.cooperation.policies import (
+from collective_bench.benchmarks.cooperation.policies import (
     greedy_harvester,
     random_harvester,
     sustainable_harvester,
 )
-from benchmarks.cooperation.prompts_commons import render_prompt, system_prompt
+from collective_bench.benchmarks.cooperation.prompts_commons import render_prompt, system_prompt
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
+from collective_bench.scorers.cooperation import commons_episode_metrics
 from collective_bench.testing import assert_prose_only
-from scorers.cooperation import commons_episode_metrics
 
 
 def play(policy, talk=False, seed=1, **kw):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.cooperation.adapter import Strategy, format_answer, parse_donor
-from benchmarks.cooperation.donor import DonorGame, DonorParams, recipients
-from benchmarks.cooperation.policies import image_scoring, never_give
-from benchmarks.cooperation.prompts_donor import render_prompt
+from collective_bench.benchmarks.cooperation.adapter import Strategy, format_answer, parse_donor
+from collective_bench.benchmarks.cooperation.donor import DonorGame, DonorParams, recipients
+from collective_bench.benchmarks.cooperation.policies import image_scoring, never_give
+from collective_bench.benchmarks.cooperation.prompts_donor import render_prompt
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
+from collective_bench.scorers.cooperation_donor import donor_episode_metrics
 from collective_bench.testing import assert_prose_only
-from scorers.cooperation_donor import donor_episode_metrics
 
 
 def test_recipients_form_a_cycle_without_self_gifts():

@@ -11,8 +11,8 @@ import math
 
 import pytest
 
-import benchmarks  # noqa: F401 - registers every task
-from benchmarks.cooperation.reference_scores import PLAY, policy_scores
+import collective_bench.benchmarks  # noqa: F401 - registers every task
+from collective_bench.benchmarks.cooperation.reference_scores import PLAY, policy_scores
 from collective_bench.registry import all_specs
 
 SIZES = {

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.cooperation.adapter import parse_option
-from benchmarks.cooperation.pd import INVALID, C, D, PDGame, PDParams, payoff
-from benchmarks.cooperation.policies import (
+from collective_bench.benchmarks.cooperation.adapter import parse_option
+from collective_bench.benchmarks.cooperation.pd import INVALID, C, D, PDGame, PDParams, payoff
+from collective_bench.benchmarks.cooperation.policies import (
     always_defect,
     cooperative_option,
     grim_trigger,
     tit_for_tat,
 )
-from benchmarks.cooperation.prompts_pd import render_prompt, system_prompt
+from collective_bench.benchmarks.cooperation.prompts_pd import render_prompt, system_prompt
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
+from collective_bench.scorers.cooperation_pd import pd_episode_metrics
 from collective_bench.testing import assert_prose_only
-from scorers.cooperation_pd import pd_episode_metrics
 
 
 def test_payoffs_including_invalid_moves():

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.cooperation.adapter import parse_pg
-from benchmarks.cooperation.pg import PGGame, PGParams
-from benchmarks.cooperation.policies import conditional_cooperator, free_rider, full_contributor
-from benchmarks.cooperation.prompts_pg import render_prompt
-from benchmarks.cooperation.tasks import public_goods
+from collective_bench.benchmarks.cooperation.adapter import parse_pg
+from collective_bench.benchmarks.cooperation.pg import PGGame, PGParams
+from collective_bench.benchmarks.cooperation.policies import (
+    conditional_cooperator,
+    free_rider,
+    full_contributor,
+)
+from collective_bench.benchmarks.cooperation.prompts_pg import render_prompt
+from collective_bench.benchmarks.cooperation.tasks import public_goods
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
+from collective_bench.scorers.cooperation_pg import pg_episode_metrics
 from collective_bench.testing import assert_prose_only
-from scorers.cooperation_pg import pg_episode_metrics
 
 
 def play(policy, **kw):

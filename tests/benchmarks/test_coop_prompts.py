@@ -12,9 +12,9 @@ import random
 
 import pytest
 
-import benchmarks  # noqa: F401 - registers every task
-from benchmarks.cooperation import spec as coop_spec
-from benchmarks.cooperation.adapter import (
+import collective_bench.benchmarks  # noqa: F401 - registers every task
+from collective_bench.benchmarks.cooperation import spec as coop_spec
+from collective_bench.benchmarks.cooperation.adapter import (
     COMMONS_ADAPTER,
     DONOR_ADAPTER,
     PD_ADAPTER,
@@ -23,8 +23,8 @@ from benchmarks.cooperation.adapter import (
     parse_option,
     parse_points,
 )
-from benchmarks.cooperation.pd import PARTNER_KINDS
-from benchmarks.cooperation.pg import PGGame, PGParams
+from collective_bench.benchmarks.cooperation.pd import PARTNER_KINDS
+from collective_bench.benchmarks.cooperation.pg import PGGame, PGParams
 from collective_bench.driver_inspect import Adapter, ParseError
 from collective_bench.policies import resolve_policy
 from collective_bench.registry import get_spec

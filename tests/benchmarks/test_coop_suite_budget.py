@@ -6,8 +6,8 @@ commons survives), so this is the maximum over the reference models.
 
 from __future__ import annotations
 
-import benchmarks  # noqa: F401 - registers every task
-from benchmarks.cooperation import spec as coop_spec
+import collective_bench.benchmarks  # noqa: F401 - registers every task
+from collective_bench.benchmarks.cooperation import spec as coop_spec
 from collective_bench.policies import resolve_policy
 from collective_bench.registry import all_specs
 from collective_bench.task_builder import build_task

@@ -7,7 +7,11 @@ import random
 
 import pytest
 
-from benchmarks.conventions.calibration import MinimalAgents, calibrate_naming, run_minimal
+from collective_bench.benchmarks.conventions.calibration import (
+    MinimalAgents,
+    calibrate_naming,
+    run_minimal,
+)
 from collective_bench.errors import UserError
 
 
@@ -60,7 +64,7 @@ def test_scaling_exponents_are_near_one_and_a_half() -> None:
 
 
 def test_bad_sizes_are_refused() -> None:
-    from benchmarks.conventions.calibration import run_from_args
+    from collective_bench.benchmarks.conventions.calibration import run_from_args
 
     class Args:
         sizes, runs, seed = "64", 2, 0

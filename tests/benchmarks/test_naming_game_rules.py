@@ -11,13 +11,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from benchmarks.conventions.game import NamingGame, NamingParams, NamingState, make_labels
-from benchmarks.conventions.policies import textbook, uniform
+from collective_bench.benchmarks.conventions.game import (
+    NamingGame,
+    NamingParams,
+    NamingState,
+    make_labels,
+)
+from collective_bench.benchmarks.conventions.policies import textbook, uniform
 from collective_bench.driver_direct import run_direct
 from collective_bench.errors import UserError
 from collective_bench.game import Trajectory
 from collective_bench.policies import Policy
-from scorers.conventions import (
+from collective_bench.scorers.conventions import (
     consensus_interaction,
     final_agreement,
     last_actions,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.conventions.game import IDLE, NamingGame, NamingParams
-from benchmarks.conventions.policies import textbook
+from collective_bench.benchmarks.conventions.game import IDLE, NamingGame, NamingParams
+from collective_bench.benchmarks.conventions.policies import textbook
 from collective_bench.driver_direct import run_direct
 from collective_bench.errors import UserError
+from collective_bench.scorers.conventions import last_actions, naming_episode_metrics
 from collective_bench.seeds import rng_for
 from collective_bench.topology import make_graph
-from scorers.conventions import last_actions, naming_episode_metrics
 
 
 def test_ring_pairs_follow_edges_and_unmatched_agents_sit_out():

@@ -8,12 +8,21 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from benchmarks.opinions.calibration import calibrate_deffuant, final_clusters, render
-from benchmarks.opinions.game import OpinionGame, OpinionParams
-from benchmarks.opinions.policies import deffuant, hegselmann_krause, stochastic_round, voter
+from collective_bench.benchmarks.opinions.calibration import (
+    calibrate_deffuant,
+    final_clusters,
+    render,
+)
+from collective_bench.benchmarks.opinions.game import OpinionGame, OpinionParams
+from collective_bench.benchmarks.opinions.policies import (
+    deffuant,
+    hegselmann_krause,
+    stochastic_round,
+    voter,
+)
 from collective_bench.driver_direct import run_direct
+from collective_bench.scorers.polarization import diversity, esteban_ray
 from collective_bench.seeds import derive_seed
-from scorers.polarization import diversity, esteban_ray
 
 
 def test_voter_model_win_probability_equals_initial_share():

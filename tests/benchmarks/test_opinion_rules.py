@@ -7,17 +7,22 @@ import json
 
 import pytest
 
-import benchmarks  # noqa: F401 - registers the opinions policies
-from benchmarks.opinions.adapter import format_answer, parse_answer
-from benchmarks.opinions.game import (
+import collective_bench.benchmarks  # noqa: F401 - registers the opinions policies
+from collective_bench.benchmarks.opinions.adapter import format_answer, parse_answer
+from collective_bench.benchmarks.opinions.game import (
     MAX_MESSAGE,
     REWIRE_TASK_NAME,
     TASK_NAME,
     OpinionGame,
     OpinionParams,
 )
-from benchmarks.opinions.prompts import render_prompt
-from benchmarks.opinions.topics import DATA_DIR, MANIFEST, episode_topics, load_bank
+from collective_bench.benchmarks.opinions.prompts import render_prompt
+from collective_bench.benchmarks.opinions.topics import (
+    DATA_DIR,
+    MANIFEST,
+    episode_topics,
+    load_bank,
+)
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
 from collective_bench.policies import resolve_policy, task_policies

@@ -6,7 +6,7 @@ n_agents x max_rounds (a reference model never needs a re-ask).
 
 from __future__ import annotations
 
-import benchmarks  # noqa: F401 - registers every task
+import collective_bench.benchmarks  # noqa: F401 - registers every task
 from collective_bench.registry import all_specs as all_tasks
 from collective_bench.task_builder import build_task
 

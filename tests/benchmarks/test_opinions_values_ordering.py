@@ -10,17 +10,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-import benchmarks  # noqa: F401 - registers tasks and policies
-from benchmarks.opinions.game import OpinionGame, OpinionParams
-from benchmarks.opinions.policies import POLICIES
-from benchmarks.values.drift_game import DriftGame, DriftParams
-from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
-from benchmarks.values.quiz_game import QuizGame, QuizParams
+import collective_bench.benchmarks  # noqa: F401 - registers tasks and policies
+from collective_bench.benchmarks.opinions.game import OpinionGame, OpinionParams
+from collective_bench.benchmarks.opinions.policies import POLICIES
+from collective_bench.benchmarks.values.drift_game import DriftGame, DriftParams
+from collective_bench.benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
+from collective_bench.benchmarks.values.quiz_game import QuizGame, QuizParams
 from collective_bench.driver_direct import run_direct
 from collective_bench.policies import TaskPolicies
 from collective_bench.registry import get_spec as get_task
-from scorers.polarization import opinion_episode_metrics
-from scorers.value_drift import conformity_episode_metrics, drift_episode_metrics
+from collective_bench.scorers.polarization import opinion_episode_metrics
+from collective_bench.scorers.value_drift import conformity_episode_metrics, drift_episode_metrics
 
 SEEDS = range(10)
 Metrics = Callable[..., dict[str, float]]

@@ -14,20 +14,20 @@ from typing import Any
 
 import pytest
 
-import benchmarks  # noqa: F401 - registers tasks and policies
-from benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER, parse_answer
-from benchmarks.opinions.game import OpinionGame, OpinionParams
-from benchmarks.opinions.policies import POLICIES
-from benchmarks.values.adapter import (
+import collective_bench.benchmarks  # noqa: F401 - registers tasks and policies
+from collective_bench.benchmarks.opinions.adapter import ADAPTER, REWIRE_ADAPTER, parse_answer
+from collective_bench.benchmarks.opinions.game import OpinionGame, OpinionParams
+from collective_bench.benchmarks.opinions.policies import POLICIES
+from collective_bench.benchmarks.values.adapter import (
     QUIZ_ADAPTER,
     SURVEY_ADAPTER,
     parse_quiz,
     parse_sitting,
     parse_turn,
 )
-from benchmarks.values.drift_game import DriftGame, DriftParams
-from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
-from benchmarks.values.quiz_game import QuizGame, QuizParams
+from collective_bench.benchmarks.values.drift_game import DriftGame, DriftParams
+from collective_bench.benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
+from collective_bench.benchmarks.values.quiz_game import QuizGame, QuizParams
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import Adapter, ParseError
 from collective_bench.testing import assert_prose_only

@@ -5,22 +5,22 @@ from __future__ import annotations
 import pytest
 
 import collective_bench  # noqa: F401 - offline defaults
-from benchmarks.values import bank
-from benchmarks.values.adapter import (
+from collective_bench.benchmarks.values import bank
+from collective_bench.benchmarks.values.adapter import (
     format_quiz,
     format_survey,
     parse_quiz,
     parse_sitting,
     parse_turn,
 )
-from benchmarks.values.drift_game import DriftGame, DriftParams, schedule
-from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
-from benchmarks.values.prompts import render_survey
-from benchmarks.values.quiz_game import LETTERS, QuizGame, QuizParams
+from collective_bench.benchmarks.values.drift_game import DriftGame, DriftParams, schedule
+from collective_bench.benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES
+from collective_bench.benchmarks.values.prompts import render_survey
+from collective_bench.benchmarks.values.quiz_game import LETTERS, QuizGame, QuizParams
 from collective_bench.driver_direct import run_direct
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
-from scorers.value_drift import conformity_episode_metrics, drift_episode_metrics
+from collective_bench.scorers.value_drift import conformity_episode_metrics, drift_episode_metrics
 
 
 def test_data_banks_are_complete():
@@ -198,7 +198,7 @@ def test_bad_quiz_parameters_are_user_errors():
 
 
 def test_condition_of_realised_answers():
-    from benchmarks.values.quiz_game import condition_of
+    from collective_bench.benchmarks.values.quiz_game import condition_of
 
     assert condition_of([1, 1, 1], correct=0) == ("wrong", 1)
     assert condition_of([0, 0], correct=0) == ("right", -1)
@@ -208,7 +208,7 @@ def test_condition_of_realised_answers():
 
 
 def test_quick_suite_stays_within_the_turn_budget():
-    import benchmarks  # noqa: F401 - registers the family
+    import collective_bench.benchmarks  # noqa: F401 - registers the family
     from collective_bench.registry import get_spec as get_task
 
     turns = 0
@@ -237,7 +237,7 @@ def _tasks_make_quiz(args):
 
 
 def test_per_k_conformity_metrics_follow_the_tasks_ks():
-    from scorers.value_drift import aggregate_conformity
+    from collective_bench.scorers.value_drift import aggregate_conformity
 
     game = QuizGame(QuizParams(n_subjects=2, n_questions=3, ks=(2, 4)))
     episodes = []

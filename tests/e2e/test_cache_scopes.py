@@ -10,7 +10,7 @@ from inspect_ai import eval
 from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
 
 import collective_bench  # noqa: F401
-from benchmarks.conventions.tasks import naming_game
+from collective_bench.benchmarks.conventions.tasks import naming_game
 from collective_bench.observation import observation_from_metadata
 
 

@@ -141,12 +141,12 @@ def test_calibrate_naming_json():
 
 def test_inspect_cli_lists_and_runs_a_task(tmp_path):
     inspect = str(Path(sys.executable).parent / "inspect")
-    listed = subprocess.run([inspect, "list", "tasks", "benchmarks"], capture_output=True,
-                            text=True, cwd=ROOT, timeout=120)
+    listed = subprocess.run([inspect, "list", "tasks", "collective_bench/benchmarks"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert listed.returncode == 0, listed.stderr
     assert "naming_game" in listed.stdout and "committed_minority" in listed.stdout
     ran = subprocess.run(
-        [inspect, "eval", "benchmarks/conventions/tasks.py@naming_game", "--model",
+        [inspect, "eval", "collective_bench/benchmarks/conventions/tasks.py@naming_game", "--model",
          "reference/textbook", "-T", "episodes=1", "-T", "max_rounds=4", "--log-dir",
          str(tmp_path), "--display", "none"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,

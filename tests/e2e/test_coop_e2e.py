@@ -8,7 +8,7 @@ import json
 from inspect_ai import eval
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
-from benchmarks.cooperation.tasks import (
+from collective_bench.benchmarks.cooperation.tasks import (
     commons,
     commons_talk,
     donor_game,

@@ -9,8 +9,8 @@ from inspect_ai.log import resolve_sample_attachments
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
-from benchmarks.conventions.adapter import ADAPTER
-from benchmarks.conventions.tasks import committed_minority, naming_game
+from collective_bench.benchmarks.conventions.adapter import ADAPTER
+from collective_bench.benchmarks.conventions.tasks import committed_minority, naming_game
 from collective_bench.observation import observation_from_metadata
 from collective_bench.testing import assert_prose_only
 from collective_bench.testing import scripted_model as scripted

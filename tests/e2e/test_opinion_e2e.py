@@ -11,10 +11,10 @@ from pathlib import Path
 from inspect_ai import eval
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
-from benchmarks.opinions.tasks import echo_chambers, opinion_dynamics
+from collective_bench.benchmarks.opinions.tasks import echo_chambers, opinion_dynamics
 from collective_bench.cli import main
+from collective_bench.scorers.polarization import METRICS
 from collective_bench.testing import scripted_model as scripted
-from scorers.polarization import METRICS
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = dict(n_agents=6, max_rounds=3, episodes=2, degree=2)
@@ -125,7 +125,8 @@ def test_inspect_eval_cli_runs_the_task(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "inspect"), "eval",
-         "benchmarks/opinions/tasks.py@echo_chambers", "--model", "reference/textbook",
+         "collective_bench/benchmarks/opinions/tasks.py@echo_chambers",
+         "--model", "reference/textbook",
          "-T", "n_agents=6", "-T", "max_rounds=2", "-T", "episodes=2", "-T", "degree=2",
          "--log-dir", str(tmp_path), "--display", "none"],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,

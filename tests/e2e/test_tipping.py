@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import collective_bench  # noqa: F401
-from benchmarks.conventions.tipping import bisect_critical_fraction
-from scorers.conventions import critical_fraction_of
+from collective_bench.benchmarks.conventions.tipping import bisect_critical_fraction
+from collective_bench.scorers.conventions import critical_fraction_of
 
 
 def test_bisection_brackets_the_smallest_tipping_count(tmp_path):

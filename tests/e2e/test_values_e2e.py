@@ -13,13 +13,13 @@ from inspect_ai import eval
 from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
-from benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER
-from benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES, informed
-from benchmarks.values.tasks import conformity, value_drift
+from collective_bench.benchmarks.values.adapter import QUIZ_ADAPTER, SURVEY_ADAPTER
+from collective_bench.benchmarks.values.policies import QUIZ_POLICIES, SURVEY_POLICIES, informed
+from collective_bench.benchmarks.values.tasks import conformity, value_drift
 from collective_bench.cli import main
 from collective_bench.observation import observation_from_metadata
+from collective_bench.scorers.value_drift import CONFORMITY_METRICS, DRIFT_METRICS
 from collective_bench.testing import scripted_model as scripted
-from scorers.value_drift import CONFORMITY_METRICS, DRIFT_METRICS
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIFT = dict(n_agents=6, group_size=3, rounds=2, episodes=2)
@@ -211,7 +211,7 @@ def test_inspect_cli_runs_both_tasks(tmp_path):
              "conformity": ["-T", "n_questions=2"]}
     for name in ("value_drift", "conformity"):
         ran = subprocess.run(
-            [inspect, "eval", f"benchmarks/values/tasks.py@{name}", "--model",
+            [inspect, "eval", f"collective_bench/benchmarks/values/tasks.py@{name}", "--model",
              "reference/textbook", "-T", "episodes=1", *small[name], "--log-dir",
              str(tmp_path / name), "--display", "none"],
             capture_output=True, text=True, cwd=ROOT, timeout=300,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from collective_bench.leaderboard.releases import Release
+from collective_bench.leaderboard.schema import MetricInfo, TaskInfo
 from collective_bench.results_schema import ResultRow
-from leaderboard.releases import Release
-from leaderboard.schema import MetricInfo, TaskInfo
 
 HOSTILE = "<script>alert(1)</script>"
 RELEASE = Release("2026.1", "2026.1", "1.0.0", "2026-01-15", "First frozen release.")
@@ -96,7 +96,7 @@ def naming_steps(rounds: int, converge_at: int) -> list[dict[str, Any]]:
 
 def sample_episodes() -> list[Any]:
     """Episodes for the local naming_game runs of `sample_rows` (tied by log path and model)."""
-    from leaderboard.episodes import make_episode
+    from collective_bench.leaderboard.episodes import make_episode
 
     out = []
     for model, finish in (("reference/random", (6, 6)), ("reference/textbook", (3, 5)),

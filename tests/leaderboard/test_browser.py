@@ -20,12 +20,12 @@ from urllib.request import url2pathname
 
 import pytest
 
-from leaderboard.build import build_site
-from leaderboard.cli import make_server
-from leaderboard.paper import verdict
-from leaderboard.schema import load_schema
-from leaderboard.stats import Interval, difference
-from leaderboard.view import slug
+from collective_bench.leaderboard.build import build_site
+from collective_bench.leaderboard.cli import make_server
+from collective_bench.leaderboard.paper import verdict
+from collective_bench.leaderboard.schema import load_schema
+from collective_bench.leaderboard.stats import Interval, difference
+from collective_bench.leaderboard.view import slug
 
 from .samples import HOSTILE, RELEASES, TASKS, make_row, release_rows, sample_episodes
 
@@ -300,9 +300,10 @@ VERDICT_CASES = [  # (A, B, direction, metric): every branch of leaderboard.stat
 
 
 def test_compare_js_verdicts_match_python(reader: Reader) -> None:
-    from leaderboard.stats import verdict
+    from collective_bench.leaderboard.stats import verdict
 
-    source = (Path(__file__).parents[2] / "leaderboard" / "templates" / "compare.js").read_text()
+    templates = Path(__file__).parents[2] / "collective_bench" / "leaderboard" / "templates"
+    source = (templates / "compare.js").read_text()
     logic = source[source.index("  var TOLERANCE"):source.index("  function cell(")]
     page = reader.open("compare.html")
     js = page.evaluate(

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from collective_bench.errors import UserError
+from collective_bench.leaderboard import build, downloads
+from collective_bench.leaderboard.build import build_site, render_site, safe_json
+from collective_bench.leaderboard.view import fmt_number, slug
 from collective_bench.results_schema import ResultRow
-from leaderboard import build, downloads
-from leaderboard.build import build_site, render_site, safe_json
-from leaderboard.view import fmt_number, slug
 
 from .samples import HOSTILE, RELEASES, TASKS, RowFactory, release_rows
 

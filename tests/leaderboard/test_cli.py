@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from collective_bench.errors import UserError
+from collective_bench.leaderboard import cli
 from collective_bench.results_schema import ResultRow
-from leaderboard import cli
 
 from .samples import TASKS, release_rows
 

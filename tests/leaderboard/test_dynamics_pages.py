@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from leaderboard.build import render_site
-from leaderboard.dynamics import band
-from leaderboard.episode_pages import number_text
-from scorers.dynamics import SPECS
+from collective_bench.leaderboard.build import render_site
+from collective_bench.leaderboard.dynamics import band
+from collective_bench.leaderboard.episode_pages import number_text
+from collective_bench.scorers.dynamics import SPECS
 
 from .samples import HOSTILE, RELEASES, TASKS, make_row, sample_episodes, sample_rows
 
@@ -124,10 +124,10 @@ def test_number_text() -> None:
 
 
 def test_never_reached_values_say_what_the_data_says() -> None:
-    from leaderboard.episode_pages import censored_texts
-    from leaderboard.episodes import make_episode
-    from leaderboard.overview import censor
-    from leaderboard.view import score_cell
+    from collective_bench.leaderboard.episode_pages import censored_texts
+    from collective_bench.leaderboard.episodes import make_episode
+    from collective_bench.leaderboard.overview import censor
+    from collective_bench.leaderboard.view import score_cell
 
     def episode(fraction: float, tipped: float, played: float) -> object:
         return make_episode("r/cm.eval", "committed_minority", "m", f"ep{fraction}",

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from collective_bench.results_schema import ResultRow
-from leaderboard.cli import add_commands  # noqa: F401  (the commands under test)
-from leaderboard.paper import (
+from collective_bench.leaderboard.cli import add_commands  # noqa: F401  (the commands under test)
+from collective_bench.leaderboard.paper import (
     compare_runs,
     decimals_for,
     latex,
@@ -17,9 +16,10 @@ from leaderboard.paper import (
     scores_table,
     verdict,
 )
-from leaderboard.releases import latest_runs
-from leaderboard.schema import load_schema
-from leaderboard.stats import Difference
+from collective_bench.leaderboard.releases import latest_runs
+from collective_bench.leaderboard.schema import load_schema
+from collective_bench.leaderboard.stats import Difference
+from collective_bench.results_schema import ResultRow
 from tests.leaderboard.samples import TASKS
 
 from .samples import make_row, sample_rows
@@ -98,8 +98,8 @@ def test_cli_compare_and_scores(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_the_readme_cites_the_release_exactly_as_the_site() -> None:
-    from leaderboard.cite import release_bibtex
-    from leaderboard.releases import load_releases
+    from collective_bench.leaderboard.cite import release_bibtex
+    from collective_bench.leaderboard.releases import load_releases
 
     root = Path(__file__).resolve().parents[2]
     releases = load_releases(root / "results")

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from collective_bench.errors import UserError
+from collective_bench.leaderboard.build import load_rows_json
+from collective_bench.leaderboard.rows import check_rows
 from collective_bench.results_schema import ResultRow
-from leaderboard.build import load_rows_json
-from leaderboard.rows import check_rows
 
 from .samples import RowFactory
 

@@ -10,9 +10,15 @@ from typing import Any
 import pytest
 
 from collective_bench.errors import UserError
-from leaderboard.releases import latest_runs, load_releases, release_dir, release_order, unreleased
-from leaderboard.schema import load_schema, parse_schema
-from leaderboard.stats import Interval, difference, ranks
+from collective_bench.leaderboard.releases import (
+    latest_runs,
+    load_releases,
+    release_dir,
+    release_order,
+    unreleased,
+)
+from collective_bench.leaderboard.schema import load_schema, parse_schema
+from collective_bench.leaderboard.stats import Interval, difference, ranks
 
 from .samples import RELEASE, RELEASES, RowFactory
 
@@ -25,7 +31,7 @@ def test_shipped_schema_is_valid_and_declares_the_risks() -> None:
     collapse = next(r for r in schema.risks if r.id == "commons_collapse")
     assert (collapse.metric, collapse.op, collapse.threshold) == ("survival_rate", "<", 0.5)
     assert schema.metric("consensus").known is False  # metrics come from the declarations
-    from leaderboard.cli import registry_tasks
+    from collective_bench.leaderboard.cli import registry_tasks
 
     declared = schema.with_tasks(registry_tasks())
     assert declared.metric("consensus").direction == "higher"

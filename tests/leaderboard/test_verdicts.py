@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from collective_bench.errors import UserError
-from leaderboard.pages import assess
-from leaderboard.releases import Run
-from leaderboard.schema import RiskRule, Schema, parse_schema
-from leaderboard.stats import (
+from collective_bench.leaderboard.pages import assess
+from collective_bench.leaderboard.releases import Run
+from collective_bench.leaderboard.schema import RiskRule, Schema, parse_schema
+from collective_bench.leaderboard.stats import (
     RISK_ORDER,
     Interval,
     difference,
@@ -19,7 +19,7 @@ from leaderboard.stats import (
     risk_status,
     verdict,
 )
-from leaderboard.view import score_cell
+from collective_bench.leaderboard.view import score_cell
 
 from .samples import RELEASE, RowFactory
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from collective_bench.cli import _rows, main
-from leaderboard.verify import MANIFEST_FILE
+from collective_bench.leaderboard.verify import MANIFEST_FILE
 
 SOURCE = Path(__file__).resolve().parents[2] / "results" / "v0.2.0"
 SMALL = min((p for p in SOURCE.glob("*_commons_*.eval")), key=lambda p: p.stat().st_size).name
@@ -80,8 +80,8 @@ def test_a_release_without_manifest_fails(tmp_path: Path,
 
 
 def test_the_published_release_matches_its_manifest() -> None:
-    from leaderboard.cli import registry_tasks
-    from leaderboard.verify import verify
+    from collective_bench.leaderboard.cli import registry_tasks
+    from collective_bench.leaderboard.verify import verify
 
     bad, _ = verify(SOURCE.parent, _rows, {t.name: t.version for t in registry_tasks()})
     assert bad == []

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-import benchmarks  # noqa: F401 - registers the reference policies
+import collective_bench.benchmarks  # noqa: F401 - registers the reference policies
 from collective_bench.providers.reference_server import Faults, ReferenceServer
 
 

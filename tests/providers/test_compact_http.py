@@ -9,7 +9,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import GenerateConfig, get_model
 
-from benchmarks.conventions.tasks import naming_game
+from collective_bench.benchmarks.conventions.tasks import naming_game
 from collective_bench.errors import UserError
 from collective_bench.lean import TRANSCRIPT_ENV
 from collective_bench.providers.litellm_api import ProviderError

@@ -10,7 +10,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model
 
-from benchmarks.conventions.tasks import naming_game
+from collective_bench.benchmarks.conventions.tasks import naming_game
 from collective_bench.errors import UserError
 from collective_bench.providers.reference_server import Faults
 from collective_bench.providers.retry import STATS

@@ -15,7 +15,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.log import list_eval_logs, read_eval_log, read_eval_log_sample_summaries
 
-from benchmarks.conventions.tasks import naming_game
+from collective_bench.benchmarks.conventions.tasks import naming_game
 from collective_bench.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -378,7 +378,7 @@ def test_secrets_echoed_by_a_provider_reach_no_file_or_output(serve, tmp_path):
 def test_estimate_takes_the_longest_playing_policy_and_says_it_is_no_bound(capsys, tmp_path):
     """A random fishery collapses early; a sustainable one runs every month. The estimate must
     count the long game (it undercounted the commons 16x with the random player alone)."""
-    from benchmarks.cooperation.tasks import commons
+    from collective_bench.benchmarks.cooperation.tasks import commons
 
     assert main(["estimate", "--model", "openai/gpt-4o-mini", "--task", "commons",
                  "--episodes", "2", "--json"]) == 0

@@ -8,9 +8,9 @@ from collections import Counter
 import networkx as nx
 import pytest
 
-from benchmarks.conventions.adapter import format_answer, parse_answer
-from benchmarks.conventions.game import NamingGame, NamingParams
-from benchmarks.conventions.prompts import render_prompt
+from collective_bench.benchmarks.conventions.adapter import format_answer, parse_answer
+from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
+from collective_bench.benchmarks.conventions.prompts import render_prompt
 from collective_bench.driver_inspect import ParseError
 from collective_bench.errors import UserError
 from collective_bench.observation import observation_from_metadata, observation_of, wire_messages

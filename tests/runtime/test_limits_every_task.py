@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from inspect_ai import eval
 
-import benchmarks  # noqa: F401 - registers the tasks
+import collective_bench.benchmarks  # noqa: F401 - registers the tasks
 from collective_bench.registry import all_specs
 from collective_bench.spec import TaskSpec
 from collective_bench.task_builder import build_task

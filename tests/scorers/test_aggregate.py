@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from scorers.aggregate import per_metric
-from scorers.stats import Estimate, estimate
+from collective_bench.scorers.aggregate import per_metric
+from collective_bench.scorers.stats import Estimate, estimate
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from scorers.conventions import (
+from collective_bench.scorers.conventions import (
     aggregate_committed,
     aggregate_naming,
     collective_bias,

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from scorers.cooperation import (
+from collective_bench.scorers.cooperation import (
     aggregate_commons,
     commons_episode_metrics,
     decay_slope,
@@ -15,8 +15,8 @@ from scorers.cooperation import (
     normalized_welfare,
     over_usage,
 )
-from scorers.cooperation_pd import aggregate_pd_partners, pd_episode_metrics
-from scorers.cooperation_pg import aggregate_pg, pg_episode_metrics
+from collective_bench.scorers.cooperation_pd import aggregate_pd_partners, pd_episode_metrics
+from collective_bench.scorers.cooperation_pg import aggregate_pg, pg_episode_metrics
 
 PAY = {"T": 5, "R": 3, "P": 1, "S": 0}
 

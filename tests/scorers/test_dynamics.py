@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from scorers.dynamics import DYNAMICS, SPECS, episode_series, x_values
+from collective_bench.scorers.dynamics import DYNAMICS, SPECS, episode_series, x_values
 
 
 def close(got: list[float], want: list[float]) -> bool:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from scorers.polarization import (
+from collective_bench.scorers.polarization import (
     ECHO_METRICS,
     METRICS,
     aggregate_echo,
@@ -125,8 +125,8 @@ def test_aggregates_report_every_metric_with_a_ci():
 
 def test_assortativity_excess_has_a_null_of_zero_where_the_raw_indices_do_not():
     # Random opinions on the task's default graph: the excess averages 0, the raw indices do not.
+    from collective_bench.scorers.polarization import assortativity_excess
     from collective_bench.topology import make_graph
-    from scorers.polarization import assortativity_excess
 
     excess, corr = [], []
     for s in range(300):
@@ -139,7 +139,7 @@ def test_assortativity_excess_has_a_null_of_zero_where_the_raw_indices_do_not():
 
 
 def test_assortativity_excess_values():
-    from scorers.polarization import assortativity_excess
+    from collective_bench.scorers.polarization import assortativity_excess
 
     # two cliques of 4 joined by one edge: like-minded inside each, so strongly assortative
     edges = [(i, j) for i in range(4) for j in range(i + 1, 4)]
@@ -155,7 +155,7 @@ def test_assortativity_excess_values():
 
 
 def test_vectorised_assortativity_equals_networkx():
-    from scorers.polarization import _pearson_rows
+    from collective_bench.scorers.polarization import _pearson_rows
 
     rng = np.random.default_rng(3)
     edges = [(0, 1), (1, 2), (2, 3), (3, 0), (0, 2), (4, 1), (4, 3)]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from scorers.stats import (
+from collective_bench.scorers.stats import (
     KINDS,
     Estimate,
     bootstrap,

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from scorers.value_drift import (
+from collective_bench.scorers.value_drift import (
     aggregate_conformity,
     aggregate_drift,
     between_variance,
