@@ -30,7 +30,7 @@ typecheck: install
 	$(VENV)/bin/mypy collective_bench
 
 pytest: install
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto --dist loadfile
 
 test: lint typecheck pytest
 
