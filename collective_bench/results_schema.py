@@ -15,7 +15,9 @@ family              task family (conventions, cooperation, opinions, values)
 metric              metric name (documented in the task's README and eval.yaml)
 value               the statistic across episodes (mean unless the metric says otherwise);
                     ``null`` when no episode defines it (e.g. time to consensus, never reached)
-ci_low, ci_high     percentile bootstrap 95% CI over episodes (2,000 resamples, fixed seed)
+ci_low, ci_high     95% CI over episodes by the metric's kind (Wilson score for 0/1 and
+                    bounded values, Student t otherwise) or its special rule (a paired
+                    bootstrap, a Kaplan-Meier band); ``null`` when undefined (no spread)
 n_episodes          episodes that define the metric (may be fewer than `episodes`)
 episodes            episodes in the log
 seed                the run's base seed (task argument), ``null`` if not recorded

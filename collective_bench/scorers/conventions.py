@@ -8,7 +8,9 @@ Time to consensus is survival data: an episode that reaches the cap without cons
 right-censored at the cap, not dropped, and the across-episode figure is the Kaplan-Meier median
 (scipy.stats.ecdf on scipy.stats.CensoredData) with the interval the survival curve's pointwise
 95% band gives (Brookmeyer & Crowley 1982). With no censoring it equals the plain median, which
-is what Ashery et al. report.
+is what Ashery et al. report. The Kaplan-Meier median, the bias tests and the critical
+fraction below are the special rules the declarations (conventions/spec.py) give
+`scorers.aggregate.per_metric`; every other metric is a mean over episodes.
 
 References: Baronchelli et al. (2006) and Ashery, Aiello & Baronchelli (Sci. Adv. 2025) for
 consensus (3N consecutive successful interactions); Centola et al. (Science 2018) for tipping.
@@ -26,7 +28,7 @@ import numpy as np
 from scipy import stats
 
 from collective_bench.scorers.common import invalid_rate
-from collective_bench.scorers.stats import Estimate, bootstrap, mean_ci
+from collective_bench.scorers.stats import Estimate, bootstrap
 
 STREAK_PER_AGENT = 3
 TIP_SHARE, TIP_BINS = 0.95, 3
@@ -177,7 +179,7 @@ def committed_episode_metrics(
     }
 
 
-# --- across episodes -------------------------------------------------------------------------
+# --- across episodes (special rules of conventions/spec.py) ----------------------------------
 
 
 def _first_below_half(times: np.ndarray, probabilities: np.ndarray) -> float:
@@ -266,36 +268,3 @@ def critical_fraction_of(fractions: Sequence[float], tipped: Sequence[float]) ->
 
 def critical_fraction(fractions: Sequence[float], tipped: Sequence[float]) -> Estimate:
     return bootstrap([fractions, tipped], critical_fraction_of)
-
-
-NAMING_MEANS = ("consensus", "final_agreement", "labels_in_use_final", "labels_in_use_mean",
-                "success_rate", "invalid_rate")
-
-
-def aggregate_naming(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """Every reported metric of the naming game, over its episodes."""
-    out = {key: mean_ci([e[key] for e in episodes]) for key in NAMING_MEANS}
-    out["time_to_consensus"] = km_median(
-        [e["consensus_time"] for e in episodes], [e["consensus"] for e in episodes])
-    if any(not math.isnan(e["first_choice_n"]) for e in episodes):
-        bias, p = collective_bias([e["winner_is_first"] for e in episodes])
-        out["collective_bias"] = bias
-        out["collective_bias_pvalue"] = Estimate(p, p, p, bias.n)
-        ibias, ip = individual_bias(
-            [e["first_choice_first"] for e in episodes], [e["first_choice_n"] for e in episodes]
-        )
-        out["individual_bias"] = ibias
-        out["individual_bias_pvalue"] = Estimate(ip, ip, ip, ibias.n)
-    return out
-
-
-def aggregate_committed(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """Every reported metric of the committed-minority task, over its episodes."""
-    out = {key: mean_ci([e[key] for e in episodes])
-           for key in ("tipped", "time_to_tip", "alternative_share_final", "invalid_rate")}
-    fractions = [e["committed_fraction"] for e in episodes]
-    tipped = [e["tipped"] for e in episodes]
-    out["critical_fraction"] = critical_fraction(fractions, tipped)
-    censored = float(critical_fraction_of(fractions, tipped) == 1.0)
-    out["critical_fraction_censored"] = Estimate(censored, censored, censored, len(episodes))
-    return out

@@ -2,7 +2,8 @@
 
 Pure functions over the compact trajectory the inspect driver stores. Per-episode functions have
 the family signature `(summary, steps, asked, invalid) -> dict[str, float]` (NaN where a quantity
-is undefined); aggregates take the mean and bootstrap 95% CI across episodes (scorers.stats).
+is undefined); across episodes each metric is aggregated as its declaration in
+benchmarks/cooperation/spec.py says (scorers.aggregate).
 
 Commons metrics follow Piatti et al. (NeurIPS 2024), "Cooperate or Collapse": survival time m,
 survival rate q, total gain R, efficiency u = 1 - max(0, T*f(0) - R) / (T*f(0)) with f(0) the
@@ -22,12 +23,6 @@ from typing import Any
 import numpy as np
 
 from collective_bench.scorers.common import invalid_rate
-from collective_bench.scorers.stats import Estimate, mean_ci
-
-COMMONS_METRICS = (
-    "survival_rate", "survival_time", "total_gain", "efficiency", "equality", "over_usage",
-    "invalid_rate",
-)
 
 
 def gini(values: Sequence[float]) -> float:
@@ -107,14 +102,3 @@ def commons_episode_metrics(
         "invalid_rate": invalid_rate(asked, invalid),
         "final_stock": float(harvests[-1]["after"]) if harvests else math.nan,
     }
-
-
-def aggregate_means(
-    episodes: Sequence[Mapping[str, float]], keys: Sequence[str]
-) -> dict[str, Estimate]:
-    """The mean and bootstrap CI of each key over the episodes (NaN episodes dropped)."""
-    return {key: mean_ci([e.get(key, math.nan) for e in episodes]) for key in keys}
-
-
-def aggregate_commons(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    return aggregate_means(episodes, COMMONS_METRICS)

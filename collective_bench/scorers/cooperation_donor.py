@@ -21,11 +21,7 @@ from typing import Any
 import numpy as np
 
 from collective_bench.scorers.common import invalid_rate
-from collective_bench.scorers.cooperation import aggregate_means, decay_slope
-from collective_bench.scorers.stats import Estimate
-
-DONOR_METRICS = ("final_resources", "final_resources_first", "final_resources_last",
-                 "resources_slope", "donation_rate", "invalid_rate")
+from collective_bench.scorers.cooperation import decay_slope
 
 
 def generation_finals(steps: Sequence[Mapping[str, Any]]) -> list[float]:
@@ -48,7 +44,3 @@ def donor_episode_metrics(
     }
     out.update({f"final_resources_g{k + 1}": v for k, v in enumerate(finals)})
     return out
-
-
-def aggregate_donor(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    return aggregate_means(episodes, DONOR_METRICS)

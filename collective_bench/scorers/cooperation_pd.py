@@ -30,25 +30,9 @@ from typing import Any
 import numpy as np
 
 from collective_bench.scorers.common import invalid_rate
-from collective_bench.scorers.cooperation import (
-    aggregate_means,
-    decay_slope,
-    normalized_welfare,
-    rate,
-)
-from collective_bench.scorers.stats import Estimate
+from collective_bench.scorers.cooperation import decay_slope, normalized_welfare, rate
 
 C, D = 1, 0
-PD_METRICS = (
-    "cooperation_rate", "reciprocity", "conditional_cooperation", "forgiveness",
-    "normalized_welfare", "payoff_per_round", "cooperation_slope", "invalid_rate",
-)
-
-
-def partners_metrics(kinds: Sequence[str]) -> tuple[str, ...]:
-    """The partners variant's metrics: the PD metrics and one cooperation rate per scripted
-    kind (the kinds are the Game's; the summary of every episode names them)."""
-    return PD_METRICS + tuple(f"cooperation_vs_{k}" for k in kinds)
 
 
 def _cooperated(move: int) -> bool:
@@ -112,13 +96,3 @@ def pd_episode_metrics(
     if kinds:
         out.update({f"cooperation_vs_{k}": rate(v) for k, v in by_kind.items()})
     return out
-
-
-def aggregate_pd(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    return aggregate_means(episodes, PD_METRICS)
-
-
-def aggregate_pd_partners(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    kinds = list(dict.fromkeys(k.removeprefix("cooperation_vs_") for e in episodes for k in e
-                               if k.startswith("cooperation_vs_")))
-    return aggregate_means(episodes, partners_metrics(kinds))

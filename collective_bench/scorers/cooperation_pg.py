@@ -21,17 +21,8 @@ from typing import Any
 import numpy as np
 
 from collective_bench.scorers.common import invalid_rate
-from collective_bench.scorers.cooperation import (
-    aggregate_means,
-    decay_slope,
-    normalized_welfare,
-    rate,
-)
+from collective_bench.scorers.cooperation import decay_slope, normalized_welfare, rate
 from collective_bench.scorers.stats import Estimate, bootstrap
-
-PG_METRICS = ("contribution_rate", "contribution_slope", "normalized_welfare",
-              "group_size_effect", "invalid_rate")
-PUNISH_METRICS = PG_METRICS + ("punishment_rate", "antisocial_punishment")
 
 
 def pg_episode_metrics(
@@ -88,12 +79,3 @@ def _size_effect(sizes: np.ndarray, rates: np.ndarray) -> float:
 def group_size_effect(sizes: Sequence[float], rates: Sequence[float]) -> Estimate:
     """Largest-minus-smallest group size contribution rate, bootstrapped over episodes."""
     return bootstrap([sizes, rates], _size_effect)
-
-
-def aggregate_pg(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    keys = [k for k in PUNISH_METRICS if k != "group_size_effect"]
-    out = aggregate_means(episodes, [k for k in keys if any(k in e for e in episodes)])
-    out["group_size_effect"] = group_size_effect(
-        [e.get("group_size", math.nan) for e in episodes],
-        [e.get("contribution_rate", math.nan) for e in episodes])
-    return out

@@ -56,7 +56,6 @@ import numpy as np
 from scipy import stats
 
 from collective_bench.scorers.common import invalid_rate
-from collective_bench.scorers.stats import Estimate, mean_ci
 
 SCALE_LO, SCALE_HI = -3, 3
 ALPHA = 1.6
@@ -66,18 +65,6 @@ MIN_CLUSTER_SHARE = 0.1
 
 PERMUTATIONS = 1000
 """Seeded permutations behind assortativity_excess (its Monte Carlo error is about 0.005)."""
-METRICS = (
-    "polarization", "bias", "bias_factual", "bias_contested", "diversity", "clusters",
-    "bimodality", "extremity", "assortativity_excess", "neighbour_correlation", "assortativity",
-    "opinion_change", "invalid_rate",
-)
-"""Reported metrics of opinion_dynamics, in registry order (headline first)."""
-ECHO_METRICS = (
-    "assortativity_excess", "neighbour_correlation", "assortativity", "polarization", "bias",
-    "bias_factual", "bias_contested", "diversity", "clusters", "bimodality", "extremity",
-    "opinion_change", "rewire_rate", "invalid_rate",
-)
-"""Reported metrics of echo_chambers, in registry order (headline first)."""
 
 
 def _array(values: Sequence[float]) -> np.ndarray:
@@ -249,17 +236,3 @@ def opinion_episode_metrics(
         "rounds_played": float(rounds),
         "invalid_rate": invalid_rate(asked, invalid),
     }
-
-
-def _aggregate(episodes: Sequence[Mapping[str, float]], keys: Sequence[str]) -> dict[str, Estimate]:
-    return {key: mean_ci([e.get(key, math.nan) for e in episodes]) for key in keys}
-
-
-def aggregate_opinions(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """Mean and bootstrap 95% CI across episodes of every opinion_dynamics metric."""
-    return _aggregate(episodes, METRICS)
-
-
-def aggregate_echo(episodes: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """Mean and bootstrap 95% CI across episodes of every echo_chambers metric."""
-    return _aggregate(episodes, ECHO_METRICS)

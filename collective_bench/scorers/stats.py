@@ -28,10 +28,11 @@ every kind of data at the 3-16 episodes a run has (perf/interval_coverage.py mea
 NaN values (a quantity undefined in an episode, e.g. time to consensus when there was none) are
 dropped, and the episode count reported is the count actually used.
 
-`bootstrap` (a paired percentile bootstrap of any statistic) and `mean_ci` (the percentile
-bootstrap of the mean, the method of v0.1.0) stay for statistics that are not a mean and for
-existing callers. The percentile bootstrap collapses to a point when the episodes agree and
-under-covers at small n; new metrics should use `estimate`.
+`bootstrap` (a paired percentile bootstrap of any statistic) serves the statistics that are
+not a mean (a critical fraction, a group-size effect); `mean_ci` (the percentile bootstrap of
+the mean, the method of v0.1.0) is kept only for perf/interval_coverage.py to compare against.
+The percentile bootstrap collapses to a point when the episodes agree and under-covers at small
+n; new metrics should use `estimate`.
 """
 
 from __future__ import annotations
@@ -112,10 +113,10 @@ def bootstrap(
 
 
 def mean_ci(values: Sequence[float]) -> Estimate:
-    """The mean across episodes with its bootstrap CI (the default aggregate of every metric).
+    """The mean across episodes with its percentile bootstrap CI: v0.1.0's aggregate, which no
+    task uses any more; perf/interval_coverage.py measures it beside `estimate`.
 
-    Same resampling as `bootstrap`, vectorised (about 40x faster): it runs for every metric of
-    every log, so it is on the path of every `cbench scores` and leaderboard build.
+    Same resampling as `bootstrap`, vectorised (about 40x faster).
     """
     data = np.asarray(values, dtype=float)
     data = data[~np.isnan(data)]

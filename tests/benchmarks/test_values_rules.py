@@ -237,7 +237,7 @@ def _tasks_make_quiz(args):
 
 
 def test_per_k_conformity_metrics_follow_the_tasks_ks():
-    from collective_bench.scorers.value_drift import aggregate_conformity
+    from collective_bench.benchmarks.values.spec import CONFORMITY
 
     game = QuizGame(QuizParams(n_subjects=2, n_questions=3, ks=(2, 4)))
     episodes = []
@@ -247,6 +247,7 @@ def test_per_k_conformity_metrics_follow_the_tasks_ks():
     per_k = {k for k in episodes[0] if k.startswith("conformity_k")}
     assert per_k == {"conformity_k2", "conformity_k4"}
     assert episodes[0]["conformity_k2"] == episodes[0]["conformity_k4"] == 1.0
-    aggregated = aggregate_conformity(episodes)
+    aggregated = CONFORMITY.aggregate(episodes)
     assert {k for k in aggregated if k.startswith("conformity_k")} == per_k
+    assert list(aggregated) == CONFORMITY.metric_names(CONFORMITY.resolve({"ks": "2,4"}))
     assert aggregated["conformity_k4"].value == 1.0

@@ -13,11 +13,12 @@ from inspect_ai import eval
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
 from collective_bench.benchmarks.opinions.tasks import echo_chambers, opinion_dynamics
 from collective_bench.cli import main
-from collective_bench.scorers.polarization import METRICS
+from collective_bench.registry import get_spec
 from collective_bench.testing import scripted_model as scripted
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = dict(n_agents=6, max_rounds=3, episodes=2, degree=2)
+METRICS = get_spec("opinion_dynamics").metric_names(get_spec("opinion_dynamics").resolve())
 
 
 

@@ -18,7 +18,7 @@ from collective_bench.benchmarks.values.policies import QUIZ_POLICIES, SURVEY_PO
 from collective_bench.benchmarks.values.tasks import conformity, value_drift
 from collective_bench.cli import main
 from collective_bench.observation import observation_from_metadata
-from collective_bench.scorers.value_drift import CONFORMITY_METRICS, DRIFT_METRICS
+from collective_bench.registry import get_spec
 from collective_bench.testing import scripted_model as scripted
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,7 +193,9 @@ def test_cbench_run_and_scores_report_every_metric(tmp_path, capsys):
     capsys.readouterr()
     assert main(["scores", str(logs), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    for task, metrics in (("value_drift", DRIFT_METRICS), ("conformity", CONFORMITY_METRICS)):
+    for task in ("value_drift", "conformity"):
+        spec = get_spec(task)
+        metrics = spec.metric_names(spec.resolve(preset="quick"))
         for model in ("reference/random", "reference/selfish", "reference/textbook"):
             have = {r["metric"] for r in rows if r["task"] == task and r["model"] == model}
             assert have == set(metrics), (task, model)

@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from collective_bench.benchmarks.conventions.spec import (
+    COMMITTED_MINORITY,
+    NAMING_GAME,
+    NAMING_GAME_BINARY,
+)
 from collective_bench.scorers.conventions import (
-    aggregate_committed,
-    aggregate_naming,
     collective_bias,
     committed_episode_metrics,
     consensus_interaction,
@@ -219,9 +222,11 @@ def _naming_episode(winner_is_first: float, consensus: float, time: float = 10.0
     }
 
 
-def test_aggregate_naming() -> None:
+def test_naming_aggregate() -> None:
+    """The declared aggregate of the naming games (the W=2 task adds the bias metrics)."""
     episodes = [_naming_episode(1.0, 1.0)] * 9 + [_naming_episode(0.0, 0.0)]
-    out = aggregate_naming(episodes)
+    out = NAMING_GAME_BINARY.aggregate(episodes)
+    assert list(out) == NAMING_GAME_BINARY.metric_names(NAMING_GAME_BINARY.resolve())
     assert out["consensus"].value == pytest.approx(0.9) and out["consensus"].n == 10
     # every episode counts in the survival estimate, the censored one too
     assert out["time_to_consensus"].n == 10 and out["time_to_consensus"].value == 10.0
@@ -229,25 +234,28 @@ def test_aggregate_naming() -> None:
     assert out["collective_bias_pvalue"].value == pytest.approx(0.021484375)
     assert out["individual_bias"].value == pytest.approx(0.0)
     assert out["individual_bias_pvalue"].value == pytest.approx(1.0)
-    w10 = aggregate_naming([{**_naming_episode(math.nan, 1.0), "first_choice_n": math.nan}] * 3)
+    w10 = NAMING_GAME.aggregate(
+        [{**_naming_episode(math.nan, 1.0), "first_choice_n": math.nan}] * 3)
+    assert list(w10) == NAMING_GAME.metric_names(NAMING_GAME.resolve())
     assert "collective_bias" not in w10 and "individual_bias" not in w10
-    mostly_censored = aggregate_naming([_naming_episode(math.nan, 0.0)] * 3
-                                       + [_naming_episode(math.nan, 1.0, 7.0)])
+    mostly_censored = NAMING_GAME.aggregate([_naming_episode(math.nan, 0.0)] * 3
+                                            + [_naming_episode(math.nan, 1.0, 7.0)])
     assert mostly_censored["consensus"].value == 0.25
     assert math.isnan(mostly_censored["time_to_consensus"].value)
 
 
-def test_aggregate_committed() -> None:
+def test_committed_aggregate() -> None:
     base = {"time_to_tip": math.nan, "alternative_share_final": 0.0, "invalid_rate": 0.0}
     episodes = [
         {**base, "committed_fraction": f, "tipped": t}
         for f, t in [(0.1, 0.0), (0.1, 0.0), (0.3, 1.0), (0.3, 1.0)]
     ]
-    out = aggregate_committed(episodes)
+    out = COMMITTED_MINORITY.aggregate(episodes)
+    assert list(out) == COMMITTED_MINORITY.metric_names(COMMITTED_MINORITY.resolve())
     assert out["tipped"].value == 0.5
     assert out["critical_fraction"].value == 0.3
     assert out["critical_fraction_censored"].value == 0.0
     assert out["time_to_tip"].n == 0
-    none = aggregate_committed([{**e, "tipped": 0.0} for e in episodes])
+    none = COMMITTED_MINORITY.aggregate([{**e, "tipped": 0.0} for e in episodes])
     assert none["critical_fraction"].value == 1.0
     assert none["critical_fraction_censored"].value == 1.0

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
+from collective_bench.registry import get_spec
 from collective_bench.scorers.cooperation import (
-    aggregate_commons,
     commons_episode_metrics,
     decay_slope,
     efficiency,
@@ -15,10 +15,15 @@ from collective_bench.scorers.cooperation import (
     normalized_welfare,
     over_usage,
 )
-from collective_bench.scorers.cooperation_pd import aggregate_pd_partners, pd_episode_metrics
-from collective_bench.scorers.cooperation_pg import aggregate_pg, pg_episode_metrics
+from collective_bench.scorers.cooperation_pd import pd_episode_metrics
+from collective_bench.scorers.cooperation_pg import pg_episode_metrics
 
 PAY = {"T": 5, "R": 3, "P": 1, "S": 0}
+
+
+def _declared(task: str) -> list[str]:
+    spec = get_spec(task)
+    return spec.metric_names(spec.resolve())
 
 
 def test_gini_and_equality_by_hand():
@@ -65,7 +70,8 @@ def test_commons_aggregate_reports_every_metric_with_a_ci():
     eps = [{"survival_rate": v, "survival_time": 12 * v + 1, "total_gain": 1.0,
             "efficiency": 1.0, "equality": 1.0, "over_usage": 0.0, "invalid_rate": 0.0}
            for v in (0.0, 1.0, 1.0, 0.0)]
-    out = aggregate_commons(eps)
+    out = get_spec("commons").aggregate(eps)
+    assert list(out) == _declared("commons")
     assert out["survival_rate"].value == 0.5 and out["survival_rate"].n == 4
     assert out["survival_rate"].ci_low <= 0.5 <= out["survival_rate"].ci_high
 
@@ -131,8 +137,12 @@ def test_pd_welfare_payoffs_and_invalid_moves():
 
 
 def test_partners_aggregate_has_the_breakdown():
-    eps = [{"cooperation_vs_tit_for_tat": 1.0, "reciprocity": math.nan}]
-    out = aggregate_pd_partners(eps)
+    names = _declared("repeated_pd_partners")
+    assert "cooperation_vs_tit_for_tat" in names
+    eps = [{**dict.fromkeys(names, 0.5), "cooperation_vs_tit_for_tat": 1.0,
+            "reciprocity": math.nan}]
+    out = get_spec("repeated_pd_partners").aggregate(eps)
+    assert list(out) == names
     assert out["cooperation_vs_tit_for_tat"].value == 1.0
     assert math.isnan(out["reciprocity"].value) and out["reciprocity"].n == 0
 
@@ -160,11 +170,19 @@ def test_pg_episode_by_hand():
 
 
 def test_group_size_effect():
-    eps = [{"group_size": 4.0, "contribution_rate": 0.8},
-           {"group_size": 4.0, "contribution_rate": 0.6},
-           {"group_size": 16.0, "contribution_rate": 0.3}]
-    out = aggregate_pg(eps)
+    base = {"contribution_slope": 0.0, "normalized_welfare": 0.5, "invalid_rate": 0.0}
+    eps = [{**base, "group_size": 4.0, "contribution_rate": 0.8},
+           {**base, "group_size": 4.0, "contribution_rate": 0.6},
+           {**base, "group_size": 16.0, "contribution_rate": 0.3}]
+    aggregate = get_spec("public_goods").aggregate
+    out = aggregate(eps)
     assert out["group_size_effect"].value == pytest.approx(0.3 - 0.7)
     assert out["contribution_rate"].value == pytest.approx(1.7 / 3)
-    assert "punishment_rate" not in out
-    assert math.isnan(aggregate_pg(eps[:2])["group_size_effect"].value)
+    assert list(out) == _declared("public_goods") and "punishment_rate" not in out
+    # one group size only: no effect to measure
+    assert math.isnan(aggregate(eps[:2])["group_size_effect"].value)
+    punish = [{**e, "punishment_rate": 0.5, "antisocial_punishment": math.nan} for e in eps]
+    out = get_spec("public_goods_punish").aggregate(punish)
+    assert list(out) == _declared("public_goods_punish")
+    assert out["group_size_effect"].value == pytest.approx(0.3 - 0.7)
+    assert out["punishment_rate"].value == 0.5 and out["antisocial_punishment"].n == 0

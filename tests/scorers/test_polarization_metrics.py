@@ -7,11 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from collective_bench.registry import get_spec
 from collective_bench.scorers.polarization import (
-    ECHO_METRICS,
-    METRICS,
-    aggregate_echo,
-    aggregate_opinions,
     assortativity,
     bias,
     bimodality_coefficient,
@@ -27,6 +24,12 @@ from collective_bench.scorers.polarization import (
 CONSENSUS = [1] * 10
 CAMPS = [-3] * 5 + [3] * 5
 UNIFORM = list(range(-3, 4)) * 2
+TASKS = ("opinion_dynamics", "echo_chambers")
+
+
+def _declared(task: str) -> list[str]:
+    spec = get_spec(task)
+    return spec.metric_names(spec.resolve())
 
 
 def test_esteban_ray_zero_max_and_in_between():
@@ -111,14 +114,14 @@ def test_episode_metrics_split_bias_by_topic_kind():
     contested = _episode("contested", 1, [1, 1, 1, 1], rewire=True)
     assert contested["bias_contested"] == 1.0 and math.isnan(contested["bias_factual"])
     assert contested["rewire_rate"] == 0.5  # 2 rewires / (4 agents x 1 round)
-    assert set(METRICS) | set(ECHO_METRICS) <= set(contested)
+    assert {name for task in TASKS for name in _declared(task)} <= set(contested)
 
 
 def test_aggregates_report_every_metric_with_a_ci():
     episodes = [_episode("factual", 1, [3, 3, 1, 1]), _episode("contested", -1, [3, -3, 3, -3])]
-    for aggregate, keys in ((aggregate_opinions, METRICS), (aggregate_echo, ECHO_METRICS)):
-        out = aggregate(episodes)
-        assert tuple(out) == keys
+    for task in TASKS:
+        out = get_spec(task).aggregate(episodes)
+        assert list(out) == _declared(task)
         assert out["bias"].n == 2 and out["bias_factual"].n == 1
         assert out["bias"].ci_low <= out["bias"].value <= out["bias"].ci_high
 

@@ -7,9 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from collective_bench.benchmarks.values.spec import CONFORMITY, VALUE_DRIFT
 from collective_bench.scorers.value_drift import (
-    aggregate_conformity,
-    aggregate_drift,
     between_variance,
     conformity_episode_metrics,
     convergence_ratio,
@@ -104,7 +103,7 @@ def test_conformity_by_hand():
         _trial("right", 3, [0, 2, 0, 0], [0, 0, 2, -1]),
         _trial("split", 3, [1, 0, 0, 0], [0, 0, 2, -1], majority=-1),
     ]
-    m = conformity_episode_metrics({}, steps, 24, 2)
+    m = conformity_episode_metrics({"ks": [1, 3, 5]}, steps, 24, 2)
     assert m["conformity_k1"] == 0.5 and m["conformity_k3"] == 1.0 and m["conformity_k5"] == 0.0
     assert m["conformity_rate"] == pytest.approx(3 / 5)
     assert m["independence_rate"] == pytest.approx(1 / 5)
@@ -114,10 +113,23 @@ def test_conformity_by_hand():
     assert m["invalid_rate"] == pytest.approx(2 / 24)
 
 
+def test_an_episode_without_its_sittings_reports_every_metric_as_undefined():
+    m = drift_episode_metrics(_drift_summary([None]), [], 3, 3)
+    assert list(m) == VALUE_DRIFT.metric_names(VALUE_DRIFT.resolve())
+    assert m["invalid_rate"] == 1.0
+    assert all(math.isnan(v) for k, v in m.items() if k != "invalid_rate")
+
+
 def test_aggregates_report_every_metric_with_a_ci():
-    drift = aggregate_drift([{"drift": 0.1}, {"drift": 0.3}])
+    names = VALUE_DRIFT.metric_names(VALUE_DRIFT.resolve())
+    empty = dict.fromkeys(names, math.nan)
+    drift = VALUE_DRIFT.aggregate([{**empty, "drift": 0.1}, {**empty, "drift": 0.3}])
+    assert list(drift) == names
     assert drift["drift"].value == pytest.approx(0.2) and drift["drift"].n == 2
     assert drift["drift"].ci_low <= 0.2 <= drift["drift"].ci_high
     assert math.isnan(drift["ipsative_stability"].value)
-    conf = aggregate_conformity([{"conformity_k3": 1.0}, {"conformity_k3": 0.0}])
-    assert conf["conformity_k3"].value == 0.5 and set(conf) >= {"conformity_rate", "invalid_rate"}
+    names = CONFORMITY.metric_names(CONFORMITY.resolve({"ks": "3"}))
+    empty = dict.fromkeys(names, math.nan)
+    conf = CONFORMITY.aggregate([{**empty, "conformity_k3": 1.0},
+                                 {**empty, "conformity_k3": 0.0}])
+    assert list(conf) == names and conf["conformity_k3"].value == 0.5

@@ -6,8 +6,9 @@ model and setting, e.g. `llama3_70b_converged_baseline_Q_M_-50_100_5mem_complete
 a dict from run index to {'simulation': players, 'tracker': {'players': [[p1, p2], ...],
 'answers': [[a1, a2], ...], 'outcome': [0/1, ...]}, 'convergence': {...}}. Each run becomes a
 trajectory in our step-record format (one step per interaction, agents 0-based, label indices
-into the option list the file name gives), then `naming_episode_metrics` and
-`aggregate_naming` score it exactly as they score our own episodes.
+into the option list the file name gives), scored by the declared task's own path:
+`naming_episode_metrics`, then the `aggregate` of `naming_game_binary` (W=2, with the bias
+metrics) or `naming_game` (W>2), exactly as our own episodes of that task are scored.
 
 A pickle can run code when loaded. `SafeUnpickler` refuses every global except a few numpy
 scalar constructors, so only plain containers, strings and numbers ever come out of a file (the
@@ -28,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from collective_bench.benchmarks.conventions.spec import NAMING_GAME, NAMING_GAME_BINARY
 from collective_bench.errors import UserError
-from collective_bench.scorers.conventions import aggregate_naming, naming_episode_metrics
+from collective_bench.scorers.conventions import naming_episode_metrics
 
 CITATION = ("Ashery, A. F., Aiello, L. M., & Baronchelli, A. (2025). Emergent social conventions "
             "and collective bias in LLM populations. Science Advances, 11(20), eadu9368.")
@@ -143,7 +145,8 @@ def import_runs(path: Path) -> list[dict[str, Any]]:
             theirs.append(run["convergence"]["converged_index"] / setting.n_agents)
         if not episodes:
             continue
-        scores = aggregate_naming(episodes)
+        spec = NAMING_GAME_BINARY if len(setting.options) == 2 else NAMING_GAME
+        scores = spec.aggregate(episodes)
         rows.append({
             "file": Path(name).name, "model": setting.model, "n_agents": setting.n_agents,
             "options": "/".join(setting.options) if len(setting.options) <= 10 else "A-Z",
