@@ -267,4 +267,27 @@ def critical_fraction_of(fractions: Sequence[float], tipped: Sequence[float]) ->
 
 
 def critical_fraction(fractions: Sequence[float], tipped: Sequence[float]) -> Estimate:
-    return bootstrap([fractions, tipped], critical_fraction_of)
+    """The critical fraction with a 95% interval for where the tipping point lies.
+
+    A percentile bootstrap of a grid statistic collapses to a point whenever the episodes agree
+    (every random run censored read 1.00 +/- 0.00). Instead each tested fraction's tipping rate
+    gets a Wilson interval: the tipping point lies above the largest fraction that confidently
+    does not tip (its upper bound < 1/2; else 0) and at or below the smallest that confidently
+    does (its lower bound >= 1/2; else 1, censored). Few episodes give a wide interval."""
+    f = np.asarray(fractions, dtype=float)
+    tp = np.asarray(tipped, dtype=float)
+    keep = ~(np.isnan(f) | np.isnan(tp))
+    f, tp = f[keep], tp[keep]
+    if f.size == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    value = critical_fraction_of(f, tp)
+    low, high = 0.0, 1.0
+    for level in sorted(set(f.tolist())):
+        at = tp[f == level]
+        ci = stats.binomtest(int(round(at.sum())), at.size).proportion_ci(method="wilson")
+        if ci.low >= TIPPED_SHARE:
+            high = level
+            break
+        if ci.high < TIPPED_SHARE:
+            low = level
+    return Estimate(value, min(low, value), max(high, value), int(f.size))

@@ -197,12 +197,21 @@ def test_critical_fraction_estimate_has_a_real_interval() -> None:
     fractions = [0.1] * 4 + [0.2] * 4 + [0.3] * 4
     tipped = [0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1]
     est = critical_fraction(fractions, tipped)
+    # 0/4 at 0.1 confidently does not tip (Wilson upper 0.49); 4/4 at 0.3 confidently does
+    # (Wilson lower 0.51): the tipping point lies in (0.1, 0.3]
     assert est.value == 0.2 and est.n == 12
-    assert est.ci_low == 0.2 and est.ci_high == 0.3
-    # Every episode tipped, but 1/2^4 = 6.25% (> 2.5%) of resamples hold no 0.1 episode and
-    # give 0.2: the upper bound is 0.2, not a point interval.
+    assert (est.ci_low, est.ci_high) == (0.1, 0.3)
+    # Every episode tipped, but 2 of 2 is not confident (Wilson lower 0.34): nothing bounds the
+    # tipping point from above, and nothing tested lies below it
     always = critical_fraction([0.1, 0.1, 0.2, 0.2], [1, 1, 1, 1])
-    assert (always.value, always.ci_low, always.ci_high) == (0.1, 0.1, 0.2)
+    assert (always.value, always.ci_low, always.ci_high) == (0.1, 0.0, 1.0)
+    # Never tipped in 5 episodes per fraction: censored above the largest tested fraction, and
+    # the interval says so instead of collapsing to 1.0 +/- 0
+    never = critical_fraction([0.1] * 5 + [0.3] * 5, [0] * 10)
+    assert (never.value, never.ci_low, never.ci_high) == (1.0, 0.3, 1.0)
+    # Many agreeing episodes tipping at the smallest fraction: at or below it, not a point
+    sure = critical_fraction([0.1] * 20, [1] * 20)
+    assert (sure.value, sure.ci_low, sure.ci_high) == (0.1, 0.0, 0.1)
 
 
 def _naming_episode(winner_is_first: float, consensus: float, time: float = 10.0
