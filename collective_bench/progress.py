@@ -27,6 +27,16 @@ from collective_bench.providers.retry import STATS
 
 INTERVAL = 5.0
 
+PLAN: dict[str, tuple[int, int]] = {}
+"""model -> (episodes this command plays in all, episodes already finished in its log dir), set
+by `cbench run` before the eval set starts: inspect announces tasks one at a time (one at a time
+for a local model), so a denominator summed from task starts would keep growing."""
+
+
+def plan(totals: dict[str, tuple[int, int]]) -> None:
+    PLAN.clear()
+    PLAN.update(totals)
+
 
 @dataclass
 class ModelProgress:
@@ -81,13 +91,15 @@ class Progress(Hooks):
     def _progress(self, model: str) -> ModelProgress:
         if model not in self.models:
             stats = STATS.get(model)
+            planned, done = PLAN.get(model, (0, 0))
             self.models[model] = ModelProgress(
+                planned=planned, done=done,
                 retries_before=stats.retries if stats else 0,
                 capped_before=stats.capped_retry_after if stats else 0)
         return self.models[model]
 
     async def on_run_start(self, data: RunStart) -> None:
-        # one hook object serves every run of the process: each run counts from zero
+        # one hook object serves every run of the process: each run counts from its plan
         self.models.clear()
         self._task_model.clear()
         self._planned.clear()
@@ -102,7 +114,11 @@ class Progress(Hooks):
         # a task eval_set retries starts again under the same task_id: counted once, so the
         # denominator stays fixed
         self._planned[(data.spec.model, data.spec.task_id)] = samples * epochs
-        self._progress(data.spec.model).planned = sum(
+        progress = self._progress(data.spec.model)
+        if data.spec.model in PLAN:
+            progress.planned = PLAN[data.spec.model][0]
+            return
+        progress.planned = sum(
             n for (model, _task), n in self._planned.items() if model == data.spec.model)
 
     async def on_model_usage(self, data: ModelUsageData) -> None:

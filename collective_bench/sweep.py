@@ -140,6 +140,30 @@ def build_tasks(spec: SweepSpec, registry: Any) -> list[Task]:
     return tasks
 
 
+def _plan(spec: SweepSpec, tasks: list[Task]) -> dict[str, tuple[int, int]]:
+    """model -> (episodes of the whole sweep, episodes its log dir already holds finished), so
+    the progress line has a fixed denominator and a resumed run starts from what is done."""
+    from inspect_ai.log import list_eval_logs, read_eval_log, read_eval_log_sample_summaries
+
+    total = sum(len(task.dataset) for task in tasks)
+    names = {task.name for task in tasks}
+    finished: dict[tuple[str, str], int] = {}
+    if os.path.isdir(spec.log_dir):
+        for info in list_eval_logs(spec.log_dir):
+            try:
+                header = read_eval_log(info.name, header_only=True)
+                if header.eval.task.split("/")[-1] not in names:
+                    continue
+                done = sum(1 for s in read_eval_log_sample_summaries(info.name)
+                           if s.error is None and s.completed)
+            except Exception:  # noqa: BLE001 - an unreadable log is set aside later, not counted
+                continue
+            key = (header.eval.model, header.eval.task)
+            finished[key] = max(finished.get(key, 0), done)
+    return {model: (total, sum(n for (m, _t), n in finished.items() if m == model))
+            for model in spec.models}
+
+
 def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
     """Run (or resume) the sweep; returns the logs of every task x model."""
     if spec.episodes is not None and spec.episodes < 1:
@@ -162,8 +186,9 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
     for model in spec.model_roles.values():
         check_model(model)
     check_policies([*spec.models, *spec.model_roles.values()], tasks)
-    import collective_bench.progress  # noqa: F401 - registers the progress hook
+    from collective_bench.progress import plan  # importing registers the progress hook
 
+    plan(_plan(spec, tasks))
     if spec.display != "none":
         os.environ["CBENCH_PROGRESS"] = "1"
     _set_aside_unreadable_logs(spec.log_dir)
