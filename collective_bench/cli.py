@@ -16,15 +16,11 @@ from typing import Any, NoReturn
 
 from collective_bench.errors import UserError
 from collective_bench.offline import offline_defaults
+from collective_bench.spec import PRESETS
 
 DEFAULT_RESULTS = "results"
 DEFAULT_LOG_DIR = "results/local"
 DEFAULT_SITE = "site"
-PRESETS = {
-    "quick": "the small per-task settings `make run` uses",
-    "smoke": "a few minutes end to end on a local model (CI)",
-    "cpu": "every task in about an hour for a 1.5B model on 2 CPU cores",
-}
 
 
 def _registry() -> Any:

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from collective_bench.errors import UserError
+from collective_bench.spec import PRESETS
 
 
 def add_commands(sub: Any) -> None:
@@ -37,7 +38,7 @@ def add_commands(sub: Any) -> None:
     e.add_argument("--task", action="append")
     e.add_argument("--episodes", type=int)
     e.add_argument("-T", action="append", default=[], metavar="KEY=VALUE")
-    e.add_argument("--preset", choices=["quick"])
+    e.add_argument("--preset", choices=list(PRESETS))
     e.add_argument("--prices", help="price file for models not in litellm's map")
     e.add_argument("--output-tokens", type=int, default=16,
                    help="assumed output tokens per call (reasoning models use far more)")

@@ -181,6 +181,13 @@ class Protocol:
     differences: tuple[str, ...] = ()
 
 
+PRESETS = {
+    "quick": "the small per-task settings `make run` uses",
+    "smoke": "a few minutes end to end on a local model (CI)",
+    "cpu": "every task in about an hour for a 1.5B model on one CPU thread (~700 decisions)",
+}
+"""The preset names every task declares (`TaskSpec.presets`), with what each is for."""
+
 RUN_PARAMS = ("episodes", "seed", "cache")
 """Parameters every task has that say how much to run, not what is measured."""
 

@@ -25,7 +25,7 @@ from collective_bench.observation import observation_from_metadata
 from collective_bench.reference.provider import reference_answer
 from collective_bench.registry import all_specs
 from collective_bench.results import rows_from_log
-from collective_bench.spec import TaskSpec
+from collective_bench.spec import PRESETS, TaskSpec
 from collective_bench.task_builder import build_task
 from collective_bench.testing import assert_prose_only
 
@@ -62,7 +62,7 @@ def test_builds_at_defaults_and_at_every_preset(spec: TaskSpec) -> None:
         assert task.version == spec.version
         assert len(task.dataset) == resolved["episodes"] * len(spec.variants(resolved))
         assert task.metadata and task.metadata["params"] == resolved
-    assert {"smoke", "quick"} <= set(spec.presets), "every task needs a smoke and quick preset"
+    assert set(spec.presets) == set(PRESETS), f"every task declares the presets {list(PRESETS)}"
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=ids)
