@@ -39,13 +39,8 @@ def _policies_by_task(spec: SweepSpec, registry: Any) -> dict[str, list[str]]:
 
     offered: dict[str, list[str]] = {}
     for name, task in zip(spec.tasks, build_tasks(spec, registry), strict=True):
-        make_game = getattr(task.solver, "make_game", None)
-        samples = list(task.dataset)[:1]
-        if make_game is None or not samples or not samples[0].metadata:
-            offered[name] = ["random"]
-            continue
-        game = make_game(dict(samples[0].metadata["params"]))
-        offered[name] = sorted(task_policies(game.name).policies)
+        game_name = registry.get_spec(name).game_name((task.metadata or {})["params"])
+        offered[name] = sorted(task_policies(game_name).policies)
     return offered
 
 

@@ -288,6 +288,11 @@ class TaskSpec:
             return [game_params]
         return self.expand(game_params, int(resolved.get("seed") or 0))
 
+    def game_name(self, resolved: Mapping[str, Any]) -> str:
+        """The neutral id of the Game these parameters build (the reference policies are
+        registered under it)."""
+        return self.make_game(self.variants(resolved)[0]).name
+
 
 def protocol_digest(task: str, version: str, params: Mapping[str, Any],
                     generation: Mapping[str, Any], roles: Mapping[str, str]) -> str:

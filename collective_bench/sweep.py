@@ -102,12 +102,10 @@ def check_policies(models: Sequence[str], tasks: Sequence[Task]) -> None:
     policies = {m.removeprefix("reference/") for m in models if m.startswith("reference/")}
     if not policies:
         return
+    from collective_bench.registry import get_spec
+
     for task in tasks:
-        make_game = getattr(task.solver, "make_game", None)
-        samples = list(task.dataset)[:1]
-        if make_game is None or not samples or not samples[0].metadata:
-            continue
-        game_name = make_game(dict(samples[0].metadata["params"])).name
+        game_name = get_spec(task.name).game_name((task.metadata or {})["params"])
         for policy in sorted(policies):
             try:
                 resolve_policy(game_name, policy)
