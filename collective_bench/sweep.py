@@ -245,14 +245,25 @@ def _endpoint_without_userinfo(base_url: str | None) -> str | None:
 
 
 def _eval_set(spec: SweepSpec, tasks: list[Any]) -> list[EvalLog]:
+    """Run the sweep as one resumable inspect eval set.
+
+    Failure handling (measured in tests/providers/test_sweep_resilience.py): a call that fails
+    for good errors its own episode only. `continue_on_fail=True` turns off inspect's mid-run
+    abort, so sibling episodes play on and are logged; `fail_on_error=True` then marks the
+    log as failed at the end, and the eval set's one retry (`retry_attempts=1`) plays only the
+    errored episodes again, reusing the finished ones from the log. An episode that fails on
+    that retry too leaves the log failed (`cbench run` exits 1), and the same command later
+    plays only it. Without `continue_on_fail` the first error cancels the in-flight siblings
+    and the retry plays them again (the test above then fails).
+    """
     local = any(m.startswith("local/") for m in spec.models)
     success, logs = eval_set(
         tasks,
         log_dir=spec.log_dir,
         model=list(spec.models),
         model_base_url=_endpoint_without_userinfo(spec.model_base_url),
-        # a failed call fails its own episode: the others finish and are kept, the eval is
-        # marked failed at the end, and the same command later redoes only the failed ones
+        # a failed call fails its own episode only (see the docstring): never abort mid-run,
+        # mark the log failed at the end, retry just the errored episodes
         fail_on_error=True,
         continue_on_fail=True,
         model_args=dict(spec.model_args),
