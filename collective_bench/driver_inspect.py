@@ -10,7 +10,7 @@ The prompt is prose only. The structured observation rides out of band (see `obs
 for the reference policies; no provider but our own reference ever receives it.
 
 Calls go through inspect's `Model.generate` (every call a ModelEvent in the log), or, with
-`CBENCH_TRANSCRIPT=compact`, straight to providers that support it (see `lean.py`).
+`CBENCH_TRANSCRIPT=compact`, straight to providers that support it (see `compact.py`).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import StoreModel
 from pydantic import Field
 
+from collective_bench.compact import Messages, compact_callers, transcript_mode
 from collective_bench.game import Action, Game
-from collective_bench.lean import Messages, lean_callers, transcript_mode
 from collective_bench.observation import OBSERVATION_KEY
 from collective_bench.population import BACKGROUND, Population, build_population
 from collective_bench.providers.retry import open_episode_faults
@@ -81,7 +81,7 @@ class EpisodeRecord(StoreModel):
     invalid: int = 0
     asked: int = 0
     transcript: str = "full"
-    """`full`: every call is a ModelEvent; `compact`: the calls of the models with a lean client
+    """`full`: every call is a ModelEvent; `compact`: the calls of the models with a compact client
     (ours) bypassed inspect's model layer."""
     unreadable: list[dict[str, Any]] = Field(default_factory=list)
     """Compact transcripts only: the raw text of each answer that could not be read."""
@@ -187,15 +187,15 @@ def play_episode(
         step_no = 0
         # the cache lives in inspect's model layer, so a cached run keeps the full transcript
         compact = transcript_mode() == "compact" and not cache
-        complete = used_lean = False
+        complete = used_compact = False
         try:
-            async with lean_callers([focal, background], compact) as lean:
-                used_lean = bool(lean)
+            async with compact_callers([focal, background], compact) as callers:
+                used_compact = bool(callers)
 
                 def generator(agent: int) -> Generator:
                     model = models[agent]
-                    if id(model) in lean:
-                        return lean[id(model)].generate
+                    if id(model) in callers:
+                        return callers[id(model)].generate
                     scope = {"episode": str(state.sample_id), "seed": str(seed),
                              "agent": str(agent), "step": str(step_no)}
                     return _full_generator(model, _cache_policy(cache, scope))
@@ -206,7 +206,7 @@ def play_episode(
                     answers = await asyncio.gather(
                         *(ask_agent(generator(a), adapter, observations[a]) for a in acting)
                     )
-                    for caller in lean.values():
+                    for caller in callers.values():
                         caller.flush()  # the round's usage, once per model
                     actions: dict[int, Action] = dict(game.fixed_actions(game_state))
                     for agent, answer in zip(acting, answers, strict=True):
@@ -222,7 +222,7 @@ def play_episode(
                     invalid += len(step_record["invalid"])
                     asked += len(acting)
                     game_state = result.state
-                    if lean:
+                    if callers:
                         unreadable += [
                             {"step": step_no, "agent": a, "text": t[:UNREADABLE_CHARS]}
                             for a, r in asked_answers for t in r.unreadable]
@@ -236,7 +236,7 @@ def play_episode(
             record.roles = [a.role for a in population.agents]
             record.calls, record.reasks = calls, reasks
             record.invalid, record.asked = invalid, asked
-            record.transcript = "compact" if used_lean else "full"
+            record.transcript = "compact" if used_compact else "full"
             record.unreadable = unreadable
             record.complete = complete
             record.faults = dict(faults)
@@ -245,5 +245,4 @@ def play_episode(
         )
         return state
 
-    solve.make_game = make_game  # type: ignore[attr-defined] # read by the sweep's policy check
     return solve

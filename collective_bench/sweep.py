@@ -22,8 +22,8 @@ from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
+from collective_bench.compact import TRANSCRIPT_ENV
 from collective_bench.errors import UserError
-from collective_bench.lean import TRANSCRIPT_ENV
 from collective_bench.providers.litellm_api import ENDPOINT_AUTH_ENV, is_secret_arg
 from collective_bench.providers.preflight import check_litellm_key, check_reachable
 from collective_bench.providers.redact import redact, strip_userinfo
@@ -51,7 +51,7 @@ class SweepSpec:
     prices: str | None = None
     preset: str | None = None
     transcript: str = "full"
-    """`full`: every call an inspect ModelEvent; `compact`: calls bypass it (see lean.py)."""
+    """`full`: every call an inspect ModelEvent; `compact`: calls bypass it (see compact.py)."""
 
 
 def one_line(error: BaseException) -> str:

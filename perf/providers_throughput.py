@@ -6,7 +6,7 @@ One episode of a 256-agent naming game over the litellm provider (real HTTP, a s
 process, `-M send_observation=true`): achieved calls/s at connection limits C = 64 and 256
 against the ideal C/L and against the bare client (goals, issue 16: >= 0.95 of the bare
 client's calls/s, >= 0.9 C/L at C = 64). `compact` calls go straight to the endpoint over one
-shared aiohttp session (collective_bench/lean.py, providers/http_client.py); `full` calls go
+shared aiohttp session (collective_bench/compact.py, providers/http_client.py); `full` calls go
 through inspect's Model.generate and litellm. `--memory MODE` prints the memory per 1,000
 agents in flight (a separate process, as peak RSS never goes down).
 
@@ -173,7 +173,7 @@ def overhead(transcript: str) -> tuple[float, float]:
     Marginal cost: the difference between a long and a short episode, divided by the
     difference in calls, so eval()'s fixed cost per run is not spread over the calls; the
     median of three such pairs, after two warm-up runs (the first runs of a process pay for
-    lazy imports and the one-off heap freeze of `collective_bench.lean`).
+    lazy imports and the one-off heap freeze of `collective_bench.compact`).
     """
     proc, base_url = start_server(0)
     try:

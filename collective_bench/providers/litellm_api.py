@@ -10,7 +10,7 @@ trickles its answer a byte at a time. Keys are read from the environment (`-M ap
 or the provider's usual variable), never written into what inspect records, and removed from
 every error message (`providers/redact.py`).
 
-Calls go through `litellm.acompletion`, except in compact transcripts (`collective_bench.lean`)
+Calls go through `litellm.acompletion`, except in compact transcripts (`collective_bench.compact`)
 to an OpenAI-compatible endpoint named with `--model-base-url` (`openai/...`, `hosted_vllm/...`:
 vLLM, Ollama, gateways, our reference server): those are POSTed with aiohttp over one pool per
 endpoint (`providers/http_client.py`; `-M transport=litellm` keeps litellm). Why: litellm spends
@@ -42,8 +42,8 @@ from inspect_ai.model import (
 from inspect_ai.model._model_call import ModelCall
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from collective_bench.compact import CompactAnswer, Messages
 from collective_bench.errors import UserError
-from collective_bench.lean import LeanAnswer, Messages
 from collective_bench.observation import observation_from_metadata, observation_of, wire_messages
 from collective_bench.providers.http_client import Endpoint, ProviderTimeout, usage_counts
 from collective_bench.providers.redact import redact, register_secret, strip_userinfo
@@ -178,7 +178,7 @@ class LiteLLMAPI(ModelAPI):
                 f"-M transport must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
         prefix, _, served_name = model_name.partition("/")
         compatible = base_url is not None and prefix in OPENAI_COMPATIBLE and bool(served_name)
-        self.lean_transport = "http" if transport == "auto" and compatible else "litellm"
+        self.compact_transport = "http" if transport == "auto" and compatible else "litellm"
         self._served_name = served_name
         self.extra = model_args
         self._rng = rng_for("litellm-backoff", model_name)
@@ -298,20 +298,20 @@ class LiteLLMAPI(ModelAPI):
             await asyncio.sleep(wait)
         return text, prompt_tokens, completion_tokens, attempt
 
-    def lean_client(self) -> _LiteLLMLeanClient:
-        """For compact transcripts (`collective_bench.lean`): a client over a shared pool."""
+    def compact_client(self) -> _LiteLLMCompactClient:
+        """For compact transcripts (`collective_bench.compact`): a client over a shared pool."""
         _import_litellm()  # now, not in the middle of the first round (it takes ~3 s)
         endpoint = None
-        if self.lean_transport == "http":
+        if self.compact_transport == "http":
             if self._endpoint is None:
                 self._endpoint = Endpoint.for_base_url(
                     str(self.base_url), self._api_key, self._connections,
                     authorization=self._basic_auth())
             endpoint = self._endpoint
-        return _LiteLLMLeanClient(self, endpoint)
+        return _LiteLLMCompactClient(self, endpoint)
 
 
-class _LiteLLMLeanClient:
+class _LiteLLMCompactClient:
     """One episode's handle; the aiohttp session behind it is shared per endpoint."""
 
     def __init__(self, api: LiteLLMAPI, endpoint: Endpoint | None) -> None:
@@ -319,7 +319,7 @@ class _LiteLLMLeanClient:
         self.endpoint = endpoint
         self._session: Any = None
 
-    async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer:
+    async def complete(self, messages: Messages, config: GenerateConfig) -> CompactAnswer:
         api = self.api
         request = api._request(messages, config, _observation_of_messages(messages))
         deadline = api._deadline(config)
@@ -332,7 +332,7 @@ class _LiteLLMLeanClient:
             body = {**request, "model": api._served_name}
             attempt = functools.partial(endpoint.chat, self._session, body, deadline)
         text, prompt_tokens, completion_tokens, _attempts = await api._complete(attempt)
-        return LeanAnswer(text, prompt_tokens, completion_tokens,
+        return CompactAnswer(text, prompt_tokens, completion_tokens,
                           call_cost(api.model_name, prompt_tokens, completion_tokens))
 
     async def aclose(self) -> None:

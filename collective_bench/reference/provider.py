@@ -23,8 +23,8 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from collective_bench.compact import CompactAnswer, Messages
 from collective_bench.errors import UserError
-from collective_bench.lean import LeanAnswer, Messages
 from collective_bench.observation import observation_from_metadata, observation_of
 from collective_bench.policies import known_policy_names, resolve_policy, task_policies
 from collective_bench.seeds import rng_for
@@ -120,19 +120,19 @@ class ReferenceAPI(ModelAPI):
             model=f"reference/{self.model_name}", content=answer
         ).model_copy(update={"usage": usage})
 
-    def lean_client(self) -> _ReferenceLeanClient:
-        """For compact transcripts (`collective_bench.lean`): the same answers, no bookkeeping."""
-        return _ReferenceLeanClient(self)
+    def compact_client(self) -> _ReferenceCompactClient:
+        """For compact transcripts (collective_bench.compact): same answers, no bookkeeping."""
+        return _ReferenceCompactClient(self)
 
 
-class _ReferenceLeanClient:
+class _ReferenceCompactClient:
     def __init__(self, api: ReferenceAPI) -> None:
         self.policy = api.model_name
 
-    async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer:
+    async def complete(self, messages: Messages, config: GenerateConfig) -> CompactAnswer:
         texts = [str(m["content"]) for m in messages]
         answer = reference_answer(self.policy, observation_of(messages), texts)
-        return LeanAnswer(answer, prompt_tokens(texts), count_tokens(answer), 0.0)
+        return CompactAnswer(answer, prompt_tokens(texts), count_tokens(answer), 0.0)
 
     async def aclose(self) -> None:
         return None

@@ -10,8 +10,8 @@ from inspect_ai import eval
 from inspect_ai.model import GenerateConfig, get_model
 
 from collective_bench.benchmarks.conventions.tasks import naming_game
+from collective_bench.compact import TRANSCRIPT_ENV
 from collective_bench.errors import UserError
-from collective_bench.lean import TRANSCRIPT_ENV
 from collective_bench.providers.litellm_api import ProviderError
 from collective_bench.providers.reference_server import Faults
 from collective_bench.providers.retry import STATS
@@ -31,7 +31,7 @@ def moves(log):
 
 
 def complete(model, text="hi"):
-    client = model.api.lean_client()
+    client = model.api.compact_client()
 
     async def go():
         try:
@@ -52,7 +52,7 @@ def test_compact_http_plays_the_full_http_moves_with_the_same_tokens(serve, tmp_
     full = eval(naming_game(**TASK), model=MODEL, model_base_url=server.base_url,
                 model_args=SEE, display="none", log_dir=str(tmp_path / "full"))[0]
     assert compact.status == full.status == "success"
-    assert get_model(MODEL, base_url=server.base_url, memoize=False).api.lean_transport == "http"
+    assert get_model(MODEL, base_url=server.base_url, memoize=False).api.compact_transport == "http"
     assert moves(compact) == moves(full)
     # the server saw each observation: every move was valid at the first ask
     meta = [s.scores["episode_scorer"].metadata for s in compact.samples]
@@ -161,11 +161,11 @@ def test_compact_connection_limit_bounds_requests_in_flight(serve, tmp_path):
 def test_transport_choice(serve):
     server = serve(policy="textbook")
     forced = get_model(MODEL, base_url=server.base_url, transport="litellm", memoize=False)
-    assert forced.api.lean_transport == "litellm"
+    assert forced.api.compact_transport == "litellm"
     assert complete(forced).text  # litellm.acompletion, same server
     assert server.snapshot()["requests"] == 1
     # no base URL: a hosted provider, which litellm knows how to reach
-    assert get_model("litellm/anthropic/claude-x", memoize=False).api.lean_transport == "litellm"
+    assert get_model("litellm/anthropic/claude-x", memoize=False).api.compact_transport == "litellm"
     with pytest.raises(UserError, match="-M transport must be one of auto, litellm"):
         get_model(MODEL, base_url=server.base_url, transport="smoke", memoize=False)
 

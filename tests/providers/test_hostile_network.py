@@ -40,7 +40,7 @@ def call(model, mode: str, text: str = "hi") -> str:
             output = await model.generate([ChatMessageUser(content=text)],
                                           config=GenerateConfig())
             return output.completion
-        client = model.api.lean_client()
+        client = model.api.compact_client()
         try:
             return (await client.complete([{"role": "user", "content": text}],
                                           GenerateConfig())).text
@@ -126,7 +126,7 @@ def test_an_unsolicited_extra_response_never_becomes_the_next_answer(background)
     model = model_at(host.url, max_attempts=3)
 
     async def two_calls() -> list[str]:
-        client = model.api.lean_client()
+        client = model.api.compact_client()
         try:
             answers = []
             for text in ("one", "two", "three"):

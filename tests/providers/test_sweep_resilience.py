@@ -176,7 +176,7 @@ def test_progress_line_reports_episodes_retries_and_tokens(serve, tmp_path, caps
 
 def test_compact_transcript_sweep_counts_the_same_and_leaves_no_mode_behind(
         serve, tmp_path, capsys, monkeypatch):
-    from collective_bench.lean import TRANSCRIPT_ENV
+    from collective_bench.compact import TRANSCRIPT_ENV
 
     monkeypatch.delenv(TRANSCRIPT_ENV, raising=False)
     server = serve(policy="textbook")

@@ -17,7 +17,7 @@ path.
 This module touches inspect internals: `Model._resolve_config`, `Model._connection_concurrency`,
 `record_and_check_model_usage`, `emit_model_usage`, and the concurrency registry
 (`get_or_create_semaphore`, `adaptive_active`, `ModelName`, `model_concurrency_key`).
-`pyproject.toml` pins inspect-ai below 0.4, and `tests/runtime/test_lean_calls.py` fails if
+`pyproject.toml` pins inspect-ai below 0.4, and `tests/runtime/test_compact_calls.py` fails if
 any of them changes.
 """
 
@@ -54,7 +54,7 @@ A user message may carry an extra key `observation` (the game state, for scripte
 
 
 @dataclass(frozen=True, slots=True)
-class LeanAnswer:
+class CompactAnswer:
     """One completion: its text, token counts and cost (None when the price is unknown)."""
 
     text: str
@@ -67,7 +67,7 @@ class LeanAnswer:
 class LeanClient(Protocol):
     """One episode's direct line to a provider."""
 
-    async def complete(self, messages: Messages, config: GenerateConfig) -> LeanAnswer: ...
+    async def complete(self, messages: Messages, config: GenerateConfig) -> CompactAnswer: ...
 
     async def aclose(self) -> None: ...
 
@@ -76,16 +76,16 @@ class LeanClient(Protocol):
 class SupportsLean(Protocol):
     """A ModelAPI that can open a LeanClient (our reference and litellm providers)."""
 
-    def lean_client(self) -> LeanClient: ...
+    def compact_client(self) -> LeanClient: ...
 
 
-class LeanCaller:
+class CompactCaller:
     """Calls one model the compact way, for one episode.
 
     Per call it holds a connection slot, reports the call to inspect's hooks (the progress line
     counts calls there) and adds its tokens to a running total; `flush()` records that total
     into inspect's usage bookkeeping (sample and eval usage, token and cost limits) once per
-    round. Recording per call was a third of the lean path's cost, and a round's calls are in
+    round. Recording per call was a third of the compact path's cost, and a round's calls are in
     flight together anyway, so a limit is noticed at the end of the round that crosses it.
     """
 
@@ -104,7 +104,7 @@ class LeanCaller:
         self._cost: float | None = 0.0
 
     @classmethod
-    async def open(cls, model: Model, client: LeanClient) -> LeanCaller:
+    async def open(cls, model: Model, client: LeanClient) -> CompactCaller:
         return cls(model, client, await _static_slots(model))
 
     async def generate(self, messages: Messages) -> str:
@@ -196,21 +196,22 @@ def _freeze_long_lived_heap() -> None:
 
 
 @asynccontextmanager
-async def lean_callers(models: list[Model], enabled: bool) -> AsyncIterator[dict[int, LeanCaller]]:
-    """LeanCallers by `id(model)` for the models that support it (none when not enabled).
+async def compact_callers(models: list[Model], enabled: bool
+                          ) -> AsyncIterator[dict[int, CompactCaller]]:
+    """CompactCallers by `id(model)` for the models that support it (none when not enabled).
 
     The clients (and their connection pools) live as long as the episode and are closed with it.
     """
-    callers: dict[int, LeanCaller] = {}
+    callers: dict[int, CompactCaller] = {}
     async with AsyncExitStack() as stack:
         if enabled:
             _freeze_long_lived_heap()
             for model in models:
                 if id(model) in callers or not isinstance(model.api, SupportsLean):
                     continue
-                client = model.api.lean_client()
+                client = model.api.compact_client()
                 stack.push_async_callback(client.aclose)
-                callers[id(model)] = await LeanCaller.open(model, client)
+                callers[id(model)] = await CompactCaller.open(model, client)
         try:
             yield callers
         except BaseException:

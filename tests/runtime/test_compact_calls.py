@@ -7,8 +7,8 @@ from inspect_ai import eval
 from inspect_ai.model import get_model
 
 from collective_bench.benchmarks.conventions.tasks import naming_game
+from collective_bench.compact import TRANSCRIPT_ENV, transcript_mode
 from collective_bench.errors import UserError
-from collective_bench.lean import TRANSCRIPT_ENV, transcript_mode
 
 TASK = dict(n_agents=8, max_rounds=6, episodes=2)
 
@@ -80,14 +80,14 @@ def test_unknown_transcript_mode_is_a_one_line_error(monkeypatch):
 
 
 def test_compact_calls_hold_the_models_connection_slots(tmp_path, monkeypatch):
-    """The lean path waits on inspect's own per-model semaphore, sized by max_connections and
+    """The compact path waits on inspect's own per-model semaphore, sized by max_connections and
     shared by every episode of the model."""
     import asyncio
 
-    from collective_bench.lean import LeanCaller
+    from collective_bench.compact import CompactCaller
 
     model = get_model("reference/textbook", memoize=False)
-    reference = model.api.lean_client()
+    reference = model.api.compact_client()
     in_flight = peak = 0
 
     class SlowClient:
@@ -107,7 +107,7 @@ def test_compact_calls_hold_the_models_connection_slots(tmp_path, monkeypatch):
         from inspect_ai.model._generate_config import set_active_generate_config
 
         set_active_generate_config(GenerateConfig(max_connections=3))
-        episodes = [await LeanCaller.open(model, SlowClient()) for _ in range(2)]
+        episodes = [await CompactCaller.open(model, SlowClient()) for _ in range(2)]
         await asyncio.gather(*(caller.generate([{"role": "user", "content": "hi"}])
                                for caller in episodes for _ in range(12)))
 
