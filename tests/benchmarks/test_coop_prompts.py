@@ -19,6 +19,8 @@ from collective_bench.benchmarks.cooperation.adapter import (
     DONOR_ADAPTER,
     PD_ADAPTER,
     PG_ADAPTER,
+    parse_commons,
+    parse_donor,
     parse_int,
     parse_option,
     parse_points,
@@ -123,6 +125,34 @@ def test_numbers_in_every_unambiguous_form_are_read(text, expected):
 def test_ambiguous_or_invalid_numbers_are_refused(text):
     with pytest.raises(ParseError):
         parse_int(text, 0, 40)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("MESSAGE: I will catch 50 tons of fish this month.", 50),
+    ("MESSAGE: I agree with fisher 4. Let's catch 10 tons.", 10), ("I'll take 8 tons", 8),
+    ("ANSWER: 12\nI said 30 tons yesterday", 12),  # an ANSWER line still decides
+    ("the lake has 100 tons, I catch 10 tons", None), ("I will catch some fish", None),
+    ("MESSAGE: 60 tons, no, 70 tons", None),
+])
+def test_a_harvest_stated_in_prose_is_read_only_when_it_is_the_one_amount(text, expected):
+    """Small models answer the harvest question in the talk format (Qwen2.5-Coder-1.5B did in
+    60% of its commons_talk harvests); one stated amount of tons is that harvest."""
+    observation = {"phase": "harvest", "stock": 100}
+    if expected is None:
+        with pytest.raises(ParseError):
+            parse_commons(text, observation)
+    else:
+        assert parse_commons(text, observation) == expected
+
+
+def test_a_percent_sign_is_a_unit_only_where_the_question_asks_for_a_percent():
+    give = {"phase": "give"}
+    assert [parse_donor(t, give) for t in ("55%", "50.0%", "32.", "ANSWER: 40 %")] == [
+        55, 50, 32, 40]
+    with pytest.raises(ParseError):
+        parse_donor("28.5%", give)
+    with pytest.raises(ParseError):  # 20% of 20 tokens would be 4: ambiguous, refused
+        parse_int("ANSWER: 20%", 0, 20)
 
 
 @pytest.mark.parametrize("text", ["ANSWER: kdwo", "<kdwo>", "<answer>KDWO</answer>", "**KDWO**",

@@ -4,8 +4,11 @@ An answer is read at the first of three levels that holds one:
 1. marked: every `ANSWER: x` line and every `<answer>x</answer>`; all must agree;
 2. wrapped: `**x**`, `[x]`, `<x>`, kept only where the content is a valid move; exactly one
    distinct move must remain;
-3. bare: the whole reply is the value.
-Case and surrounding whitespace or quotes do not matter. Two different candidates are ambiguous
+3. bare: the whole reply is the value;
+4. stated quantity (fishery harvests only): with no ANSWER line, a reply stating exactly one
+   distinct amount of tons ("MESSAGE: I will catch 50 tons of fish") is that amount.
+Case and surrounding whitespace or quotes do not matter; a number may end in `.0`, and a percent
+(the donor game's question) in `%`. Two different candidates are ambiguous
 and raise a ParseError (the driver re-asks, then records the move invalid): nothing is ever made
 up or clamped. A message is whatever follows the last `MESSAGE:` (or `STRATEGY:`); over-long
 free text is cut at the limit rather than refused (the limit bounds prompt size, it is not a
@@ -77,9 +80,11 @@ def _one_move(candidates: list[str], convert: Callable[[str], T]) -> T:
     return moves[0]
 
 
-def read_answer(text: str, convert: Callable[[str], T]) -> T:
+def read_answer(text: str, convert: Callable[[str], T],
+                stated: re.Pattern[str] | None = None) -> T:
     """The one move a reply holds, by the levels above. `convert` turns a candidate's text into
-    a move or raises ParseError saying why it is not one."""
+    a move or raises ParseError saying why it is not one; `stated` finds quantities stated in
+    prose (level 4), where the task's question allows it."""
     text = text or ""
     marked = [m.strip().strip(_STRIP) for rx in MARKED for m in rx.findall(text)]
     marked = [m for m in marked if m]
@@ -92,13 +97,26 @@ def read_answer(text: str, convert: Callable[[str], T]) -> T:
         pass
     bare = text.strip().strip(_STRIP)
     if bare and "\n" not in bare:
-        return convert(bare)
+        try:
+            return convert(bare)
+        except ParseError:
+            if stated is None:
+                raise
+    if stated is not None:
+        try:
+            return _one_move(stated.findall(text), convert)
+        except _NoMove:
+            pass
     raise ParseError("there is no line of the form ANSWER: <value>")
 
 
-def _int_in(low: int, high: int) -> Callable[[str], int]:
+def _int_in(low: int, high: int, percent: bool = False) -> Callable[[str], int]:
+    """`percent`: the question asks for a percent, so a trailing `%` is only its unit (in a
+    question about tokens or tons, `20%` would be ambiguous and stays refused)."""
     def convert(body: str) -> int:
         token = body.split()[0].strip(_STRIP + ",;") if body.split() else ""
+        if percent:
+            token = token.removesuffix("%")
         try:
             value = float(token)
         except ValueError:
@@ -112,9 +130,15 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
     return convert
 
 
-def parse_int(text: str, low: int, high: int) -> int:
+TONS = re.compile(r"\b(\d+)\s*tons?\b", re.IGNORECASE)
+"""An amount of fish stated in prose: small models answer "how many tons do you catch?" with
+"MESSAGE: I will catch 50 tons" (Qwen2.5-Coder-1.5B, 60% of its commons_talk harvests)."""
+
+
+def parse_int(text: str, low: int, high: int, stated: re.Pattern[str] | None = None,
+              percent: bool = False) -> int:
     """A whole number in [low, high] from the answer (units after it, e.g. "8 tons", are fine)."""
-    return read_answer(text, _int_in(low, high))
+    return read_answer(text, _int_in(low, high, percent), stated)
 
 
 def parse_message(text: str, limit: int, marker: re.Pattern[str] = MESSAGE_RE) -> str:
@@ -130,7 +154,7 @@ def parse_message(text: str, limit: int, marker: re.Pattern[str] = MESSAGE_RE) -
 def parse_commons(text: str, observation: dict[str, Any]) -> int | str:
     if observation["phase"] == "talk":
         return parse_message(text, int(observation["max_chars"]))
-    return parse_int(text, 0, int(observation["stock"]))
+    return parse_int(text, 0, int(observation["stock"]), stated=TONS)
 
 
 COMMONS_ADAPTER = Adapter(
@@ -203,7 +227,7 @@ PG_ADAPTER = Adapter(
 def parse_donor(text: str, observation: dict[str, Any]) -> int | str:
     if observation["phase"] == "strategy":
         return parse_message(text, int(observation["max_chars"]), STRATEGY_RE)
-    return parse_int(text, 0, 100)
+    return parse_int(text, 0, 100, percent=True)
 
 
 DONOR_ADAPTER = Adapter(
