@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from collective_bench.leaderboard import downloads
+from collective_bench.leaderboard.censoring import Censoring
 from collective_bench.leaderboard.cite import release_bibtex
 from collective_bench.leaderboard.episode_pages import (
     DEFAULT_LOG_BUDGET,
@@ -41,10 +42,11 @@ from collective_bench.leaderboard.episode_pages import (
     task_dynamics,
 )
 from collective_bench.leaderboard.episodes import Episode
-from collective_bench.leaderboard.overview import compare_entries, overview_table, run_anchor
+from collective_bench.leaderboard.overview import compare_entries, overview_section, run_anchor
 from collective_bench.leaderboard.pages import model_page, task_page
 from collective_bench.leaderboard.plots import dot_whisker_svg
 from collective_bench.leaderboard.profile import model_profile, profile_svg
+from collective_bench.leaderboard.protocols import Protocols
 from collective_bench.leaderboard.publish import MANIFEST, publish
 from collective_bench.leaderboard.releases import (
     Release,
@@ -135,16 +137,20 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
     files: dict[str, bytes | Path] = {".nojekyll": b""}
     by_log = index_episodes(episodes)
     copies = LogCopies(log_files or {}, log_budget)
+    protocols = Protocols(runs, infos)
+    censoring = Censoring(censored_texts(episodes))
 
     by_task: dict[str, list[Run]] = {}
     by_model: dict[str, list[Run]] = {}
     for run in runs:
         by_task.setdefault(run.task, []).append(run)
         by_model.setdefault(run.model, []).append(run)
-    task_pages = [task_page(task, by_task[task], infos, schema) for task in sorted(by_task)]
-    model_pages = [model_page(model, by_model[model], schema) for model in sorted(by_model)]
+    task_pages = [task_page(task, by_task[task], infos, schema, protocols, censoring)
+                  for task in sorted(by_task)]
+    model_pages = [model_page(model, by_model[model], schema, protocols, censoring)
+                   for model in sorted(by_model)]
     for tpage in task_pages:
-        dynamics = task_dynamics(tpage.task, by_task[tpage.task], by_log, files)
+        dynamics = task_dynamics(tpage.task, by_task[tpage.task], by_log, files, protocols)
         files[tpage.path] = render.page("task.html.j2", "../", [render.sort], page=tpage,
                                         family=schema.family_display(tpage.family),
                                         dynamics=dynamics)
@@ -160,7 +166,8 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
         run_links[f"{run.model}\0{run_anchor(run)}"] = tuple(
             EpisodeLink(e.sample_id, episode_href(e)) for e in eps)
     for mpage in model_pages:
-        panels = model_profile(mpage.model, by_model[mpage.model], runs, infos, schema)
+        panels = model_profile(mpage.model, by_model[mpage.model], runs, infos, schema,
+                               protocols, censoring)
         profile = f"plots/models/{slug(mpage.model)}.svg" if panels else ""
         if panels:
             files[profile] = profile_svg(panels)
@@ -186,15 +193,14 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
                    "was built)"))
     listed.append(("cite.bib", ""))
 
-    censored = censored_texts(episodes)
-    tables = [overview_table(release, [r for r in runs if r.release == release], infos, schema,
-                             censored) for release in shown]
+    tables = [overview_section(release, [r for r in runs if r.release == release], infos, schema,
+                               protocols, censoring) for release in shown]
     files["index.html"] = render.page(
         "index.html.j2", "", [render.sort], tables=tables, task_pages=task_pages,
         model_pages=model_pages, downloads=listed, release_bibs=bibs)
     files["compare.html"] = render.page(
         "compare.html.j2", "", [render.sort, render.compare],
-        data=safe_json(compare_entries(runs, schema)))
+        data=safe_json(compare_entries(runs, schema, protocols)))
     return files
 
 

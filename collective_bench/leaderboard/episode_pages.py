@@ -1,11 +1,12 @@
 """Dynamics on task pages and the per-episode drill-down, from the episodes read out of the logs.
 
 Each run (one log of one model on one task) gets its episodes' series aggregated into a median
-line with an interquartile band; a task page draws every run of a release on one figure (same
-protocol, so lines are comparable). Each episode gets a page: its seed, resolved protocol,
-summary, per-episode scores, its trajectory over its run's band, a JSON export of the episode,
-and the `.eval` log it came from, copied into the site while the logs fit the size budget
-(`log_budget` bytes in all; beyond it the page says the log was left out and why).
+line with an interquartile band; a task page draws every run of a release and protocol group on
+one figure (same protocol, so lines are comparable; `protocols`). Each episode gets a page: its
+seed, resolved protocol, summary, per-episode scores, its trajectory over its run's band, a
+JSON export of the episode, and the `.eval` log it came from, copied into the site while the
+logs fit the size budget (`log_budget` bytes in all; beyond it the page says the log was left
+out and why).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from collective_bench.leaderboard.dynamics import Band, EpisodePlotter, Line, band, dynamics_svg
 from collective_bench.leaderboard.episodes import Episode
 from collective_bench.leaderboard.overview import model_href, run_anchor, task_href
+from collective_bench.leaderboard.protocols import Protocols
 from collective_bench.leaderboard.releases import Run
 from collective_bench.leaderboard.view import fmt_number, is_baseline, slug
 from collective_bench.scorers.dynamics import SPECS, Spec
@@ -146,16 +148,18 @@ def _label(run: Run) -> str:
 
 def task_dynamics(task: str, runs: Sequence[Run],
                   episodes: Mapping[tuple[str, str], Sequence[Episode]],
-                  files: dict[str, bytes | Path]) -> list[Dynamics]:
-    """One figure per release on the task page (its runs' median lines); SVGs added to files."""
+                  files: dict[str, bytes | Path], protocols: Protocols) -> list[Dynamics]:
+    """One figure per release and protocol group on the task page (its runs' median lines);
+    SVGs added to files."""
     spec = SPECS.get(task)
     if spec is None:
         return []
     out = []
-    releases: dict[str, list[Run]] = {}
+    releases: dict[tuple[str, tuple[int, int, str]], list[Run]] = {}
     for run in runs:
-        releases.setdefault(run.release.directory, []).append(run)
-    for directory, group in releases.items():
+        releases.setdefault((run.release.directory, protocols.of(run).order), []).append(run)
+    for (directory, _), group in sorted(releases.items(), key=lambda item: item[0]):
+        protocol = protocols.of(group[0])
         group = sorted(group, key=lambda r: (is_baseline(r.model), r.model, r.roles))
         per_run = [(run, grouped(spec, run_episodes(run, episodes))) for run in group]
         values = sorted({v for _, g in per_run for v in g}, key=_group_order)
@@ -173,8 +177,11 @@ def task_dynamics(task: str, runs: Sequence[Run],
             if not lines:
                 continue
             caption = group[0].release.name + (
+                "" if protocol.default else f" \u00b7 {protocol.label}") + (
                 f" \u00b7 {spec.group.replace('_', ' ')} {value}" if spec.group else "")
             suffix = f"--{slug(value)}" if value else ""
+            if not protocol.default:
+                suffix = f"--{protocol.anchor}{suffix}"
             plot = f"plots/dynamics/{slug(task)}--{slug(directory)}{suffix}.svg"
             files[plot] = dynamics_svg(spec, lines)
             out.append(Dynamics(caption, plot, spec, tuple(links)))
