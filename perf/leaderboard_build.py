@@ -1,7 +1,8 @@
 """Build the leaderboard from N eval logs with trajectories and report time, size and memory.
 
-Logs are synthesised by copying the published release's logs (`results/v0.1.0`, 42 logs, 249
-episodes) into N / 42 release directories (`r000`, `r001`, ... each with its RELEASE.json), so
+Logs are synthesised by copying the published release's logs (`results/v0.2.0`, 42 logs; those
+of task versions this checkout no longer declares are skipped with a warning) into N / 42
+release directories (`r000`, `r001`, ... each with its RELEASE.json), so
 every copy is a shown run with its own episode pages, dynamics lines and downloadable log. Each
 size runs in a fresh process (so max RSS is that size's peak) and prints, per stage: rows
 (re-scoring every log, as `cbench scores`), episodes (reading every trajectory), render and
@@ -26,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SOURCE = ROOT / "results" / "v0.1.0"
+SOURCE = ROOT / "results" / "v0.2.0"
 
 
 def synthesise(target: Path, logs: int) -> int:

@@ -21,6 +21,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from collective_bench.leaderboard import downloads
+from collective_bench.leaderboard.censoring import Censoring
 from collective_bench.leaderboard.cite import release_bibtex
 from collective_bench.leaderboard.episode_pages import (
     DEFAULT_LOG_BUDGET,
@@ -41,10 +43,12 @@ from collective_bench.leaderboard.episode_pages import (
     task_dynamics,
 )
 from collective_bench.leaderboard.episodes import Episode
-from collective_bench.leaderboard.overview import compare_entries, overview_table, run_anchor
+from collective_bench.leaderboard.overview import compare_entries, overview_section, run_anchor
 from collective_bench.leaderboard.pages import model_page, task_page
+from collective_bench.leaderboard.plotcache import INDEX, PlotCache
 from collective_bench.leaderboard.plots import dot_whisker_svg
 from collective_bench.leaderboard.profile import model_profile, profile_svg
+from collective_bench.leaderboard.protocols import Protocols
 from collective_bench.leaderboard.publish import MANIFEST, publish
 from collective_bench.leaderboard.releases import (
     Release,
@@ -116,12 +120,15 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
                 tasks: Sequence[TaskInfo] | Mapping[str, TaskInfo] = (),
                 schema: Schema | None = None, title: str = TITLE,
                 episodes: Sequence[Episode] = (), log_files: Mapping[str, Path] | None = None,
-                log_budget: int = DEFAULT_LOG_BUDGET) -> dict[str, bytes | Path]:
+                log_budget: int = DEFAULT_LOG_BUDGET,
+                plots: PlotCache | None = None) -> dict[str, bytes | Path]:
     """Every file of the site (path -> bytes, or a file to copy); `rows` are checked first.
 
     `episodes` (read from the logs by `leaderboard.episodes`) add the dynamics plots and the
-    episode pages; `log_files` (row.log -> file) lets the site offer each log for download.
+    episode pages; `log_files` (row.log -> file) lets the site offer each log for download;
+    `plots` reuses the plots a previous build drew (`plotcache`).
     """
+    plots = plots or PlotCache()
     schema = (schema or load_schema()).with_tasks(_task_infos(tasks).values())
     check_rows(rows)
     validate_rows(rows, schema)
@@ -135,35 +142,44 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
     files: dict[str, bytes | Path] = {".nojekyll": b""}
     by_log = index_episodes(episodes)
     copies = LogCopies(log_files or {}, log_budget)
+    protocols = Protocols(runs, infos)
+    censoring = Censoring(censored_texts(episodes))
 
     by_task: dict[str, list[Run]] = {}
     by_model: dict[str, list[Run]] = {}
     for run in runs:
         by_task.setdefault(run.task, []).append(run)
         by_model.setdefault(run.model, []).append(run)
-    task_pages = [task_page(task, by_task[task], infos, schema) for task in sorted(by_task)]
-    model_pages = [model_page(model, by_model[model], schema) for model in sorted(by_model)]
+    task_pages = [task_page(task, by_task[task], infos, schema, protocols, censoring)
+                  for task in sorted(by_task)]
+    model_pages = [model_page(model, by_model[model], schema, protocols, censoring)
+                   for model in sorted(by_model)]
     for tpage in task_pages:
-        dynamics = task_dynamics(tpage.task, by_task[tpage.task], by_log, files)
+        dynamics = task_dynamics(tpage.task, by_task[tpage.task], by_log, files, protocols,
+                                 plots)
         files[tpage.path] = render.page("task.html.j2", "../", [render.sort], page=tpage,
                                         family=schema.family_display(tpage.family),
                                         dynamics=dynamics)
         for block in tpage.metrics:
-            files[block.plot] = dot_whisker_svg(block.points, block.info.display)
+            files[block.plot] = plots.get(
+                block.plot, plots.key("metric", block.points, block.info.display),
+                partial(dot_whisker_svg, block.points, block.info.display))
     run_links: dict[str, tuple[EpisodeLink, ...]] = {}
     for run in runs:
         eps = run_episodes(run, by_log)
         if not eps:
             continue
-        for epage in episode_pages(run, eps, copies, files):
+        for epage in episode_pages(run, eps, copies, files, plots):
             files[epage.path] = render.page("episode.html.j2", "../", [], page=epage)
         run_links[f"{run.model}\0{run_anchor(run)}"] = tuple(
             EpisodeLink(e.sample_id, episode_href(e)) for e in eps)
     for mpage in model_pages:
-        panels = model_profile(mpage.model, by_model[mpage.model], runs, infos, schema)
+        panels = model_profile(mpage.model, by_model[mpage.model], runs, infos, schema,
+                               protocols, censoring)
         profile = f"plots/models/{slug(mpage.model)}.svg" if panels else ""
         if panels:
-            files[profile] = profile_svg(panels)
+            files[profile] = plots.get(profile, plots.key("profile", panels),
+                                       partial(profile_svg, panels))
         newest = max((r.release for r in by_model[mpage.model]),
                      key=lambda rel: (rel.published, rel.date))
         files[mpage.path] = render.page("model.html.j2", "../", [render.sort], page=mpage,
@@ -186,15 +202,15 @@ def render_site(rows: Sequence[ResultRow], releases: Mapping[str, Release] | Non
                    "was built)"))
     listed.append(("cite.bib", ""))
 
-    censored = censored_texts(episodes)
-    tables = [overview_table(release, [r for r in runs if r.release == release], infos, schema,
-                             censored) for release in shown]
+    tables = [overview_section(release, [r for r in runs if r.release == release], infos, schema,
+                               protocols, censoring) for release in shown]
     files["index.html"] = render.page(
         "index.html.j2", "", [render.sort], tables=tables, task_pages=task_pages,
         model_pages=model_pages, downloads=listed, release_bibs=bibs)
     files["compare.html"] = render.page(
         "compare.html.j2", "", [render.sort, render.compare],
-        data=safe_json(compare_entries(runs, schema)))
+        data=safe_json(compare_entries(runs, schema, protocols)))
+    files[INDEX] = plots.index_bytes()
     return files
 
 
@@ -209,7 +225,8 @@ def build_site(rows: Sequence[ResultRow], out_dir: Path,
     Returns the path of index.html. Raises UserError (one line) for rows the site could not show
     truthfully, or for an `out_dir` holding files the builder did not write.
     """
-    files = render_site(rows, releases, tasks, schema, title, episodes, log_files, log_budget)
     out_dir = Path(out_dir).absolute()
+    files = render_site(rows, releases, tasks, schema, title, episodes, log_files, log_budget,
+                        PlotCache(out_dir))
     publish(files, out_dir)
     return out_dir / "index.html"

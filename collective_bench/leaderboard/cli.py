@@ -65,6 +65,7 @@ def registry_tasks() -> list[Any]:
     (imports the task families, hence done here, never in the leaderboard's own modules)."""
     from collective_bench.leaderboard.schema import MetricInfo, TaskInfo
     from collective_bench.registry import all_specs
+    from collective_bench.spec import protocol_digest
 
     def kind(metric: Any) -> str:
         if metric.kind == "binary" or metric.bounds == (0.0, 1.0):
@@ -85,8 +86,16 @@ def registry_tasks() -> list[Any]:
     for t in all_specs():
         per_values = range(0, 101)  # every value a per-parameter metric can take a name for
         metric_infos = tuple(i for m in t.metrics for i in infos(m, per_values))
-        out.append(TaskInfo(t.name, t.family, t.version, t.headline,
-                            tuple(m.name for m in t.metrics), t.summary, metric_infos))
+        defaults = t.resolve()
+        generation = t.generation.as_config()
+        out.append(TaskInfo(
+            t.name, t.family, t.version, t.headline, tuple(m.name for m in t.metrics),
+            t.summary, metric_infos,
+            default_protocol=protocol_digest(t.name, t.version, defaults, generation, {}),
+            defaults=defaults, generation=generation,
+            presets={name: t.resolve(preset=name) for name in sorted(t.presets)},
+            protocol_source=t.protocol.source,
+            protocol_differences=tuple(t.protocol.differences)))
     return out
 
 

@@ -1,11 +1,12 @@
 """Dynamics on task pages and the per-episode drill-down, from the episodes read out of the logs.
 
 Each run (one log of one model on one task) gets its episodes' series aggregated into a median
-line with an interquartile band; a task page draws every run of a release on one figure (same
-protocol, so lines are comparable). Each episode gets a page: its seed, resolved protocol,
-summary, per-episode scores, its trajectory over its run's band, a JSON export of the episode,
-and the `.eval` log it came from, copied into the site while the logs fit the size budget
-(`log_budget` bytes in all; beyond it the page says the log was left out and why).
+line with an interquartile band; a task page draws every run of a release and protocol group on
+one figure (same protocol, so lines are comparable; `protocols`). Each episode gets a page: its
+seed, resolved protocol, summary, per-episode scores, its trajectory over its run's band, a
+JSON export of the episode, and the `.eval` log it came from, copied into the site while the
+logs fit the size budget (`log_budget` bytes in all; beyond it the page says the log was left
+out and why).
 """
 
 from __future__ import annotations
@@ -13,12 +14,22 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from collective_bench.leaderboard.dynamics import Band, EpisodePlotter, Line, band, dynamics_svg
+from collective_bench.leaderboard.dynamics import (
+    Band,
+    Line,
+    band,
+    dynamics_svg,
+    episode_svgs,
+    spec_key,
+)
 from collective_bench.leaderboard.episodes import Episode
 from collective_bench.leaderboard.overview import model_href, run_anchor, task_href
+from collective_bench.leaderboard.plotcache import PlotCache
+from collective_bench.leaderboard.protocols import Protocols
 from collective_bench.leaderboard.releases import Run
 from collective_bench.leaderboard.view import fmt_number, is_baseline, slug
 from collective_bench.scorers.dynamics import SPECS, Spec
@@ -146,16 +157,20 @@ def _label(run: Run) -> str:
 
 def task_dynamics(task: str, runs: Sequence[Run],
                   episodes: Mapping[tuple[str, str], Sequence[Episode]],
-                  files: dict[str, bytes | Path]) -> list[Dynamics]:
-    """One figure per release on the task page (its runs' median lines); SVGs added to files."""
+                  files: dict[str, bytes | Path], protocols: Protocols,
+                  cache: PlotCache | None = None) -> list[Dynamics]:
+    """One figure per release and protocol group on the task page (its runs' median lines);
+    SVGs added to files."""
     spec = SPECS.get(task)
     if spec is None:
         return []
+    cache = cache or PlotCache()
     out = []
-    releases: dict[str, list[Run]] = {}
+    releases: dict[tuple[str, tuple[int, int, str]], list[Run]] = {}
     for run in runs:
-        releases.setdefault(run.release.directory, []).append(run)
-    for directory, group in releases.items():
+        releases.setdefault((run.release.directory, protocols.of(run).order), []).append(run)
+    for (directory, _), group in sorted(releases.items(), key=lambda item: item[0]):
+        protocol = protocols.of(group[0])
         group = sorted(group, key=lambda r: (is_baseline(r.model), r.model, r.roles))
         per_run = [(run, grouped(spec, run_episodes(run, episodes))) for run in group]
         values = sorted({v for _, g in per_run for v in g}, key=_group_order)
@@ -173,10 +188,14 @@ def task_dynamics(task: str, runs: Sequence[Run],
             if not lines:
                 continue
             caption = group[0].release.name + (
+                "" if protocol.default else f" \u00b7 {protocol.label}") + (
                 f" \u00b7 {spec.group.replace('_', ' ')} {value}" if spec.group else "")
             suffix = f"--{slug(value)}" if value else ""
+            if not protocol.default:
+                suffix = f"--{protocol.anchor}{suffix}"
             plot = f"plots/dynamics/{slug(task)}--{slug(directory)}{suffix}.svg"
-            files[plot] = dynamics_svg(spec, lines)
+            files[plot] = cache.get(plot, cache.key("dynamics", spec_key(spec), lines),
+                                    partial(dynamics_svg, spec, lines))
             out.append(Dynamics(caption, plot, spec, tuple(links)))
     return out
 
@@ -206,35 +225,47 @@ class LogCopies:
         return found
 
 
+def _x_inputs(summary: Mapping[str, Any]) -> str:
+    """The summary as a cache key (x_values reads it); JSON so the key is stable across runs."""
+    return json.dumps(summary, sort_keys=True, default=str)
+
+
 def episode_pages(run: Run, eps: Sequence[Episode], copies: LogCopies,
-                  files: dict[str, bytes | Path]) -> list[EpisodePage]:
-    """The run's episode pages (and their plots and exports, added to files)."""
+                  files: dict[str, bytes | Path],
+                  cache: PlotCache | None = None) -> list[EpisodePage]:
+    """The run's episode pages (and their plots and exports, added to files). The plots of a
+    group of episodes (one band) are drawn together: `dynamics.episode_svgs`."""
+    cache = cache or PlotCache()
     spec = SPECS.get(run.task)
     log_href, log_note = copies.get(run.first.log, files)
     hrefs = [episode_href(e) for e in eps]
-    pages: dict[str, EpisodePage] = {}
-    for _, members in sorted(grouped(spec, eps).items()) if spec else [("", list(eps))]:
-        plotter = EpisodePlotter(spec, run_bands(spec, members)) if spec is not None else None
-        try:
-            for episode in members:
-                i = eps.index(episode)
-                pages[hrefs[i]] = _episode_page(run, episode, i, hrefs, plotter, log_href,
-                                                log_note, files)
-        finally:
-            if plotter is not None:
-                plotter.close()
-    return [pages[h] for h in hrefs]
+    plots: dict[str, str] = {}
+    for _, members in sorted(grouped(spec, eps).items()) if spec else []:
+        assert spec is not None
+        drawn = [e for e in members if e.series]
+        if not drawn:
+            continue
+        bands = run_bands(spec, members)
+        paths = [_plot_path(hrefs[eps.index(e)]) for e in drawn]
+        content = tuple((e.series, _x_inputs(e.summary)) for e in drawn)
+        keys = [cache.key("episode", spec_key(spec), bands, content, i)
+                for i in range(len(drawn))]
+        svgs = cache.get_many(paths, keys, partial(
+            episode_svgs, spec, bands, [(e.series, e.summary) for e in drawn]))
+        for path, svg in zip(paths, svgs, strict=True):
+            files[path] = svg
+            plots[path] = path
+    return [_episode_page(run, episode, i, hrefs, plots.get(_plot_path(hrefs[i]), ""),
+                          log_href, log_note, files) for i, episode in enumerate(eps)]
 
 
-def _episode_page(run: Run, episode: Episode, i: int, hrefs: Sequence[str],
-                  plotter: EpisodePlotter | None, log_href: str, log_note: str,
-                  files: dict[str, bytes | Path]) -> EpisodePage:
+def _plot_path(href: str) -> str:
+    return f"plots/episodes/{href[len('episodes/'):-len('.html')]}.svg"
+
+
+def _episode_page(run: Run, episode: Episode, i: int, hrefs: Sequence[str], plot: str,
+                  log_href: str, log_note: str, files: dict[str, bytes | Path]) -> EpisodePage:
     base = hrefs[i][len("episodes/"):-len(".html")]
-    plot = f"plots/episodes/{base}.svg"
-    if plotter is not None and episode.series:
-        files[plot] = plotter.svg(episode.series, episode.summary)
-    else:
-        plot = ""
     export = f"downloads/episodes/{base}.json"
     files[export] = episode.export
     return EpisodePage(

@@ -1,7 +1,10 @@
 """The overview (models x each family's headline metrics, ranked with ties) and compare data.
 
-One table per release, because scores of different suite versions are not comparable and a
-ranking across them would mislead; the local, unreleased runs get their own table beside them.
+One section per release, because scores of different suite versions are not comparable and a
+ranking across them would mislead; the local, unreleased runs get their own section beside them.
+Within a release, one table per protocol group (`protocols`): the default protocol first, then
+presets, other settings and focal runs, each ranked on its own, so a `--preset cpu` run or a
+model playing 1 agent of 8 never shares a rank with a full default run.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from collective_bench.leaderboard.censoring import Censoring
+from collective_bench.leaderboard.protocols import Group, Protocols
 from collective_bench.leaderboard.releases import Release, Run
 from collective_bench.leaderboard.schema import Schema, TaskInfo
 from collective_bench.leaderboard.stats import Interval, ranks
@@ -42,7 +47,7 @@ class OverviewTable:
     spans: tuple[tuple[str, int], ...]  # (family display, number of columns)
     columns: tuple[HeadColumn, ...]
     rows: tuple[OverviewRow, ...]
-    superseded: int
+    group: Group
 
     @property
     def families(self) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
@@ -56,6 +61,16 @@ class OverviewTable:
         return tuple(out)
 
 
+@dataclass(frozen=True)
+class OverviewSection:
+    """One release: a table per protocol group, default first."""
+
+    release: Release
+    anchor: str
+    tables: tuple[OverviewTable, ...]
+    superseded: int
+
+
 def headline(task: str, family: str, tasks: Mapping[str, TaskInfo], schema: Schema) -> str:
     """The task's headline metric: the registry's, else its family's from the schema."""
     if task in tasks and tasks[task].headline:
@@ -66,7 +81,7 @@ def headline(task: str, family: str, tasks: Mapping[str, TaskInfo], schema: Sche
 def run_anchor(run: Run) -> str:
     """The id of a run's section on its model page (stable: from the run's identity)."""
     return "run-" + slug("\0".join((run.release.directory, run.task, run.first.task_version,
-                                    repr(run.roles))))[-8:]
+                                    repr(run.roles), run.first.protocol)))[-8:]
 
 
 def model_href(model: str) -> str:
@@ -97,18 +112,28 @@ def _rank_texts(intervals: Sequence[Interval], direction: str) -> list[str]:
     return [("" if r is None else ("=" if values.count(r) > 1 else "") + str(r)) for r in values]
 
 
-def censor(cell: Cell, row: Any, censored: Mapping[tuple[str, str], str]) -> Cell:
-    """A dash for a never-reached value becomes what the data does say, e.g. "> 0.38"."""
-    if row is None or row.value is not None or (row.log, row.metric) not in censored:
-        return cell
-    text = censored[(row.log, row.metric)]
-    return replace(cell, text=text, title=f"never reached in any episode ({text}); "
-                   f"{row.n_episodes} of {row.episodes} episodes define it")
+def overview_section(release: Release, runs: Sequence[Run], tasks: Mapping[str, TaskInfo],
+                     schema: Schema, protocols: Protocols,
+                     censoring: Censoring | None = None) -> OverviewSection:
+    """The release's tables, one per protocol group: ranks never cross a group."""
+    groups: dict[str, list[Run]] = {}
+    order: dict[str, Group] = {}
+    for run in runs:
+        group = protocols.of(run)
+        groups.setdefault(group.label, []).append(run)
+        order[group.label] = group
+    anchor = f"release-{slug(release.directory)}"
+    tables = tuple(overview_table(release, groups[label], tasks, schema, order[label],
+                                  f"{anchor}-{order[label].anchor}", censoring)
+                   for label in sorted(groups, key=lambda name: order[name].order))
+    return OverviewSection(release, anchor, tables, sum(len(r.superseded) for r in runs))
 
 
 def overview_table(release: Release, runs: Sequence[Run], tasks: Mapping[str, TaskInfo],
-                   schema: Schema,
-                   censored: Mapping[tuple[str, str], str] | None = None) -> OverviewTable:
+                   schema: Schema, group: Group, anchor: str,
+                   censoring: Censoring | None = None) -> OverviewTable:
+    """One protocol group of one release (every run here shares its task's protocol)."""
+    censoring = censoring or Censoring()
     columns = _columns(runs, tasks, schema)
     entrants: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Run]] = {}
     for run in runs:
@@ -125,7 +150,7 @@ def overview_table(release: Release, runs: Sequence[Run], tasks: Mapping[str, Ta
         for i, rank in enumerate(_rank_texts(intervals, column.direction)):
             source = picked[i]
             href = f"{model_href(source.model)}#{run_anchor(source)}" if source else ""
-            cell = censor(score_cell(found[i], rank), found[i], censored or {})
+            cell = censoring.cell(score_cell(found[i], rank), source, found[i])
             grid[i].append(replace(cell, href=href))
     spans: list[tuple[str, int]] = []
     for column in columns:
@@ -137,22 +162,26 @@ def overview_table(release: Release, runs: Sequence[Run], tasks: Mapping[str, Ta
     rows = tuple(OverviewRow(model, model_href(model), roles_text(dict(roles)),
                              is_baseline(model), tuple(grid[i]))
                  for i, (model, roles) in enumerate(keys))
-    return OverviewTable(release, f"release-{slug(release.directory)}", tuple(spans),
-                         tuple(columns), rows, sum(len(r.superseded) for r in runs))
+    return OverviewTable(release, anchor, tuple(spans), tuple(columns), rows, group)
 
 
-def compare_entries(runs: Sequence[Run], schema: Schema) -> list[dict[str, Any]]:
-    """What compare.js needs: one entry per (release, model, roles) with all its scores."""
-    entries: dict[tuple[str, str, str], dict[str, Any]] = {}
+def compare_entries(runs: Sequence[Run], schema: Schema,
+                    protocols: Protocols) -> list[dict[str, Any]]:
+    """What compare.js needs: one entry per (release, model, roles, protocol group) with all
+    its scores (two protocols of one task are two entries, never one overwriting the other)."""
+    entries: dict[tuple[str, str, str, tuple[int, int, str]], dict[str, Any]] = {}
     for run in runs:
         roles = roles_text(dict(run.roles))
-        key = (run.release.name, run.model, roles)
+        group = protocols.of(run)
+        key = (run.release.name, run.model, roles, group.order)
         label = f"{run.model}{' [' + roles + ']' if roles else ''} \u00b7 {run.release.name}"
+        if not group.default:
+            label += f" \u00b7 {group.label}"
         entry = entries.setdefault(key, {"label": label, "scores": {}})
         for row in run.rows:
             info = schema.metric(row.metric)
             entry["scores"][f"{row.task}\u0000{row.metric}"] = [
                 row.task, row.metric, info.display, row.task_version, row.value, row.ci_low,
-                row.ci_high, info.direction]
+                row.ci_high, info.direction, row.protocol]
     return [{"label": e["label"], "scores": [e["scores"][k] for k in sorted(e["scores"])]}
             for _, e in sorted(entries.items())]

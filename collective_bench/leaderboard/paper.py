@@ -130,6 +130,9 @@ def compare_runs(a: Sequence[Run], b: Sequence[Run], schema: Schema) -> list[Com
         if ra is not None and rb is not None and ra.task_version != rb.task_version:
             out.append(Comparison(*key, ra, rb, None, "task versions differ"))
             continue
+        if ra is not None and rb is not None and ra.protocol != rb.protocol:
+            out.append(Comparison(*key, ra, rb, None, "protocols differ"))
+            continue
         diff = difference(_interval(ra), _interval(rb)) if ra and rb else None
         out.append(Comparison(*key, ra, rb, diff,
                               verdict(diff, schema.metric(key[1]).direction)))

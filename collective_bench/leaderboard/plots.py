@@ -36,6 +36,7 @@ class Point:
     low: float | None
     high: float | None
     baseline: bool = False
+    note: str = ""  # shown for a point without a value, e.g. "> 0.38" (censored); else "n/a"
 
 
 def _short(label: str) -> str:
@@ -43,7 +44,8 @@ def _short(label: str) -> str:
 
 
 def dot_whisker_svg(points: Sequence[Point], xlabel: str) -> bytes:
-    """One row per point, top to bottom in the given order; null values are listed as 'n/a'.
+    """One row per point, top to bottom in the given order; null values are listed as 'n/a'
+    (or with their note, e.g. "> 0.38" for a censored value).
 
     The layout is computed from the label lengths instead of `tight_layout`, which measured
     every label again and doubled the cost (the site draws one plot per task and metric).
@@ -51,7 +53,8 @@ def dot_whisker_svg(points: Sequence[Point], xlabel: str) -> bytes:
     shown = list(points)
     count = max(len(shown), 1)
     height = 0.95 + 0.28 * count
-    labels = [_short(p.label) + (" (n/a)" if p.value is None else "") for p in shown]
+    labels = [_short(p.label) + (f" ({p.note or 'n/a'})" if p.value is None else "")
+              for p in shown]
     left = min(0.04 + 0.0152 * max((len(label) for label in labels), default=1), 0.6)
     with plt.rc_context(RC):
         fig = plt.figure(figsize=(WIDTH_IN, height))

@@ -19,7 +19,8 @@ MANIFEST = ".leaderboard-files"
 LEGACY = {"index.html", ".nojekyll"}  # what the first, single-page builder wrote
 
 
-def _owned(directory: Path) -> bool:
+def owned(directory: Path) -> bool:
+    """True when every file of `directory` is one this builder wrote (its manifest)."""
     entries = [p for p in directory.rglob("*")]
     files = {p.relative_to(directory).as_posix() for p in entries if p.is_file()}
     if any(p.is_symlink() for p in entries):
@@ -39,7 +40,7 @@ def publish(files: Mapping[str, bytes | Path], out_dir: Path) -> None:
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         raise UserError(f"output {str(out_dir)!r} exists and is not a directory; "
                         "pass a new or empty directory with --out")
-    if out_dir.is_dir() and not _owned(out_dir):
+    if out_dir.is_dir() and not owned(out_dir):
         raise UserError(f"output directory {str(out_dir)!r} holds files the leaderboard did not "
                         f"write (see its {MANIFEST}); pass a new or empty directory with --out")
     parent = out_dir.parent

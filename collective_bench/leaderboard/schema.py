@@ -65,6 +65,18 @@ class TaskInfo:
     metric_infos: tuple[MetricInfo, ...] = ()
     """Each metric's display name, direction, kind and group, from the task's declaration:
     they override anything `schema.yaml` says of the same metric."""
+    default_protocol: str = ""
+    """The protocol digest of a run at the declared defaults with no roles bound ("" unknown):
+    the group the site ranks first."""
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    """Every parameter at its declared default (resolved), to tell a focal run at otherwise
+    default settings from one with other changes."""
+    generation: Mapping[str, Any] = field(default_factory=dict)
+    """The declared generation settings (temperature, max_tokens, ...)."""
+    presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Each preset's resolved parameters."""
+    protocol_source: str = ""
+    protocol_differences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

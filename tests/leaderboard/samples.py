@@ -22,9 +22,10 @@ TASKS = (
               MetricInfo("polarization", "Polarization", "lower", "number", "opinions"),
               MetricInfo("survival_rate", "Commons survival", "higher", "rate", "commons"),
               MetricInfo("conformity_rate", "Conformity", "lower", "rate", "social pressure"),
-              MetricInfo("invalid_rate", "Invalid moves", "lower", "rate", "reliability"))),
+              MetricInfo("invalid_rate", "Invalid moves", "lower", "rate", "reliability")),
+             default_protocol="naming_game-default"),
     TaskInfo("public_goods", "cooperation", "1", "cooperation", ("cooperation",),
-             "A repeated public goods game."),
+             "A repeated public goods game.", default_protocol="public_goods-default"),
 )
 
 RowFactory = Callable[..., ResultRow]
@@ -43,7 +44,7 @@ def make_row(model: str = "reference/textbook", metric: str = "consensus",
         input_tokens=120_000, output_tokens=3_400, cost_usd=0.0123, harness_version="0.1.0",
         git_commit="0123456789abcdef0123456789abcdef01234567", created="2025-01-02T03:04:05+00:00",
         log=f"{release}/{task}/{model.replace('/', '_')}.eval",
-        log_sha256="f" * 64, model_roles={},
+        log_sha256="f" * 64, model_roles={}, protocol=f"{task}-default",
     )
     fields.update(overrides)
     return ResultRow(**fields)

@@ -124,9 +124,9 @@ def test_number_text() -> None:
 
 
 def test_never_reached_values_say_what_the_data_says() -> None:
+    from collective_bench.leaderboard.censoring import Censoring
     from collective_bench.leaderboard.episode_pages import censored_texts
     from collective_bench.leaderboard.episodes import make_episode
-    from collective_bench.leaderboard.overview import censor
     from collective_bench.leaderboard.view import score_cell
 
     def episode(fraction: float, tipped: float, played: float) -> object:
@@ -139,7 +139,7 @@ def test_never_reached_values_say_what_the_data_says() -> None:
     assert got == {("r/cm.eval", "time_to_tip"): "> 25 rounds",
                    ("r/cm.eval", "critical_fraction"): "> 0.38"}
     row = make_row("m", "critical_fraction", None, log="r/cm.eval")
-    cell = censor(score_cell(row), row, got)
+    cell = Censoring(got).cell(score_cell(row), None, row)
     assert cell.text == "> 0.38" and "never reached" in cell.title
     defined = make_row("m", "critical_fraction", 0.3, log="r/cm.eval")
-    assert censor(score_cell(defined), defined, got).text == "0.30 [0.18, 0.42]"
+    assert Censoring(got).cell(score_cell(defined), None, defined).text == "0.30 [0.18, 0.42]"

@@ -96,10 +96,12 @@
       cell(row, s[2], s[2]);
       cell(row, sa ? shown(sa) : "\u2014", sa ? sa[4] : null, "td", sa ? [sa[5], sa[6]] : null);
       cell(row, sb ? shown(sb) : "\u2014", sb ? sb[4] : null, "td", sb ? [sb[5], sb[6]] : null);
-      var diff = sa && sb && sa[3] === sb[3] && !isPvalue(s) ? difference(sa, sb) : null;
+      var same = sa && sb && sa[3] === sb[3] && sa[8] === sb[8];
+      var diff = same && !isPvalue(s) ? difference(sa, sb) : null;
       cell(row, diff ? scoreText(diff.value, diff.low, diff.high) : "\u2014",
            diff ? diff.value : null);
       var note = sa && sb && sa[3] !== sb[3] ? "task versions differ"
+        : sa && sb && sa[8] !== sb[8] ? "protocols differ"
         : verdict(diff, s[7], isPvalue(s));
       cell(row, note, note);
       body.appendChild(row);
