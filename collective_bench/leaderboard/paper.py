@@ -16,7 +16,13 @@ from collective_bench.errors import UserError
 from collective_bench.leaderboard.cite import tex
 from collective_bench.leaderboard.releases import Run
 from collective_bench.leaderboard.schema import Schema
-from collective_bench.leaderboard.stats import Difference, Interval, difference, half_width
+from collective_bench.leaderboard.stats import (
+    Difference,
+    Interval,
+    difference,
+    half_width,
+    verdict_of,
+)
 from collective_bench.results_schema import ResultRow
 
 DASH = "\u2014"
@@ -89,17 +95,6 @@ def scores_table(rows: Sequence[ResultRow], form: str, interval: str = "pm") -> 
     return markdown(HEAD, lines) if form == "markdown" else latex(HEAD, lines)
 
 
-def verdict(diff: Difference | None, direction: str) -> str:
-    """The site's compare rule: 'tie' unless the difference's interval excludes 0."""
-    if diff is None:
-        return "not comparable"
-    if not diff.distinguishable:
-        return "tie"
-    if direction not in ("higher", "lower"):
-        return "A higher" if diff.value > 0 else "B higher"
-    return "A better" if (diff.value > 0) == (direction == "higher") else "B better"
-
-
 @dataclass(frozen=True)
 class Comparison:
     task: str
@@ -135,7 +130,7 @@ def compare_runs(a: Sequence[Run], b: Sequence[Run], schema: Schema) -> list[Com
             continue
         diff = difference(_interval(ra), _interval(rb)) if ra and rb else None
         out.append(Comparison(*key, ra, rb, diff,
-                              verdict(diff, schema.metric(key[1]).direction)))
+                              verdict_of(diff, schema.metric(key[1]).direction)))
     return out
 
 

@@ -120,7 +120,12 @@ def verdict(a: Interval, b: Interval, direction: str, metric: str = "") -> str:
     """The compare page's verdict for A against B (compare.js mirrors it)."""
     if is_pvalue(metric):
         return "p-value (not compared)"
-    diff = difference(a, b)
+    return verdict_of(difference(a, b), direction)
+
+
+def verdict_of(diff: Difference | None, direction: str) -> str:
+    """The one compare rule (the site, `cbench compare`, compare.js): 'tie' unless the
+    difference's interval excludes 0."""
     if diff is None:
         return "not comparable"
     if not diff.distinguishable:

@@ -22,9 +22,8 @@ import pytest
 
 from collective_bench.leaderboard.build import build_site
 from collective_bench.leaderboard.cli import make_server
-from collective_bench.leaderboard.paper import verdict
 from collective_bench.leaderboard.schema import load_schema
-from collective_bench.leaderboard.stats import Interval, difference
+from collective_bench.leaderboard.stats import Interval, difference, verdict_of
 from collective_bench.leaderboard.view import slug
 
 from .samples import HOSTILE, RELEASES, TASKS, make_row, release_rows, sample_episodes
@@ -389,7 +388,7 @@ def test_compare_verdicts_are_the_python_verdicts(reader: Reader) -> None:
                 texts = [cells.nth(i).text_content() or "" for i in (2, 3)]
                 intervals = [Interval(float(v or "nan"), ci[0], ci[1])
                              for v, ci in zip(values, cis, strict=True)]
-                assert shown == verdict(difference(*intervals), direction), (
+                assert shown == verdict_of(difference(*intervals), direction), (
                     labels[a], labels[b], cells.nth(1).text_content(), direction, values, texts,
                     intervals)
                 checked += 1

@@ -14,11 +14,11 @@ from collective_bench.leaderboard.paper import (
     markdown,
     score_text,
     scores_table,
-    verdict,
 )
 from collective_bench.leaderboard.releases import latest_runs
 from collective_bench.leaderboard.schema import load_schema
 from collective_bench.leaderboard.stats import Difference
+from collective_bench.leaderboard.stats import verdict_of as verdict
 from collective_bench.results_schema import ResultRow
 from tests.leaderboard.samples import TASKS
 
