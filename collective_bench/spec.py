@@ -291,7 +291,10 @@ class TaskSpec:
     def game_name(self, resolved: Mapping[str, Any]) -> str:
         """The neutral id of the Game these parameters build (the reference policies are
         registered under it)."""
-        return self.make_game(self.variants(resolved)[0]).name
+        params = self.variants(resolved)[0]
+        if self.per_episode is not None:
+            params = self.per_episode(params, int(resolved.get("seed") or 0), 1)[0]
+        return self.make_game(params).name
 
 
 def protocol_digest(task: str, version: str, params: Mapping[str, Any],

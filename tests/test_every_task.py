@@ -55,6 +55,17 @@ def test_every_metric_formula_names_a_function_in_scorers(spec: TaskSpec) -> Non
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_game_name_is_the_game_the_task_plays(spec: TaskSpec) -> None:
+    """The sweep's policy check and `cbench estimate` read the Game from the declaration."""
+    for preset in (None, *spec.presets):
+        task = build_task(spec, preset=preset)
+        sample = next(iter(task.dataset))
+        assert sample.metadata
+        played = spec.make_game(dict(sample.metadata["params"])).name
+        assert spec.game_name(spec.resolve(None, preset)) == played
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
 def test_builds_at_defaults_and_at_every_preset(spec: TaskSpec) -> None:
     for preset in (None, *spec.presets):
         task = build_task(spec, preset=preset)

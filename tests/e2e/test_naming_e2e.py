@@ -84,7 +84,7 @@ def test_prompts_over_an_episode_show_no_private_field(tmp_path):
                 assert "committed" not in prompt.lower()
             # the agent does see what a participant needs: every name and its own history
             assert all(label in message.text for label in obs["labels"])
-            assert len(obs["memory"]) == message.text.count("- you chose")
+            assert len(obs["memory"]) == message.text.count("- you: ")
             checked += 1
     assert checked >= 3 * 4
 
