@@ -30,7 +30,7 @@ typecheck: install
 	$(VENV)/bin/mypy collective_bench
 
 pytest: install
-	$(VENV)/bin/pytest -q -n auto --dist loadfile
+	$(VENV)/bin/pytest -q -n auto --dist worksteal
 
 test: lint typecheck pytest
 
