@@ -1,5 +1,5 @@
 """Seconds per call on the local Qwen2.5-Coder-0.5B: v0.1.0's prompts against prompts without
-the JSON observation block, prefix cache on, 1 and 2 server threads.
+the JSON observation block and against today's prompts, prefix cache on, 1 and 2 server threads.
 
 One naming-game round of 24 calls (round 6 of a seeded game, so every agent has a full 5-round
 memory), rendered twice: by the v0.1.0 renderer (read from git history, commit 30b114d, so it
@@ -61,10 +61,11 @@ def v010_module(path: str, replace: dict[str, str], namespace: dict[str, Any]) -
 
 
 def round_observations() -> list[dict[str, Any]]:
-    game = NamingGame(NamingParams(max_rounds=30, stop_early=False))
+    # the concurrent schedule: all 24 agents act in each step, as in v0.1.0's rounds
+    game = NamingGame(NamingParams(max_rounds=30, stop_early=False, schedule="rounds"))
     state = game.initial_state(1)
     rng = np.random.default_rng(0)
-    while state.round + 1 < ROUND:
+    while state.step + 1 < ROUND:
         state = game.step(state, {a: state.labels[int(rng.integers(len(state.labels)))]
                                   for a in game.acting_agents(state)}).state
     return [game.observe(state, agent) for agent in game.acting_agents(state)]
@@ -73,24 +74,28 @@ def round_observations() -> list[dict[str, Any]]:
 def prompt_variants() -> dict[str, list[list[dict[str, str]]]]:
     observation = v010_module("collective_bench/observation.py", {}, {})
     prompts = v010_module(
-        "collective_bench/benchmarks/conventions/prompts.py",
+        "benchmarks/conventions/prompts.py",  # its path in v0.1.0
         {"from collective_bench.observation import render_block\n": ""},
         {"render_block": observation.render_block},
     )
     block = prompts.render_prompt
     without = v010_module(
-        "collective_bench/benchmarks/conventions/prompts.py",
+        "benchmarks/conventions/prompts.py",  # its path in v0.1.0
         {"from collective_bench.observation import render_block\n": "",
          "    parts.append(render_block(observation))\n": ""},
         {},
     ).render_prompt
     observations = round_observations()
 
-    def chats(render: Any) -> list[list[dict[str, str]]]:
-        return [[{"role": "system", "content": prompts.SYSTEM_PROMPT},
+    def chats(render: Any, system: Any = lambda obs: prompts.SYSTEM_PROMPT,
+              ) -> list[list[dict[str, str]]]:
+        return [[{"role": "system", "content": system(obs)},
                  {"role": "user", "content": render(obs)}] for obs in observations]
 
-    return {"v0.1.0 (JSON block)": chats(block), "no block": chats(without)}
+    from collective_bench.benchmarks.conventions import prompts as now
+
+    return {"v0.1.0 (JSON block)": chats(block), "no block": chats(without),
+            "now": chats(now.render_prompt, now.render_system)}
 
 
 def play_round(client: OpenAI, chats: list[list[dict[str, str]]], max_tokens: int | None,
@@ -145,8 +150,9 @@ def main() -> None:
                   f"{sum(r['cached'] for r in rows) / prompt:.0%} from the prefix cache, "
                   f"completion {statistics.mean(r['completion'] for r in rows):.1f} tokens/call, "
                   f"{len(rows)} calls")
-        old, new = per_call.values()
-        print(f"threads={threads} ratio v0.1.0 / no block: {old / new:.2f}x")
+        old, without_block, current = per_call.values()
+        print(f"threads={threads} ratio v0.1.0 / no block: {old / without_block:.2f}x; "
+              f"v0.1.0 / now: {old / current:.2f}x")
 
 
 if __name__ == "__main__":
