@@ -14,14 +14,19 @@ rambling answers for both if given).
 
 Needs the `local-0-5b` extra.
 
-Measured 2026-12-02 on the shared 2-core machine (load average 6-12 from other sessions, so
-absolute seconds are ~5-10x a quiet machine's; read the ratios). Both variants generate ~4.4
-tokens per call here (the 0.5B answered `ANSWER: x` without copying the block), so the gap is
-prompt evaluation: 470 against 309 prompt tokens per call.
-- 1 thread, 2 x 24 calls per variant: v0.1.0 21.33 s/call (47% of prompt tokens from the prefix
-  cache), no block 10.62 s/call (60%): 2.01x.
-- 2 threads, 8 calls per variant (load ~10): 25.03 against 22.73 s/call: 1.10x; 2 threads stall
-  under load (single calls took 40-75 s in an aborted 24-call round), so 1 thread is the default.
+Measured 2026-12-02, 16:05 UTC, 1 thread, 2 rounds x 24 calls per variant, interleaved (the
+machine also ran a 1.5B model run on the other core):
+- v0.1.0 (JSON block): 3.84 s/call, 474 prompt tokens/call, 39% from the prefix cache;
+- now (rules and terms in the system prompt, terse history, no block): 2.02 s/call, 294
+  tokens/call, 49% cached: **1.90x** faster than v0.1.0 (the issue's target is 3x);
+- "no block" (v0.1.0's text minus the block): 0.25 s/call, 98% cached. Not a fair figure:
+  llama.cpp's server now keeps earlier prompts in a RAM prompt cache, and this variant's prompt
+  is a prefix of the v0.1.0 prompt of the same agent played just before it, so nearly all of it
+  is served from that cache. Today's prompts share only the system prompt across agents: the
+  shuffled name list (Ashery et al. shuffle it for every prompt) and each agent's own history
+  follow it, ~150 tokens per call that no cache can serve.
+Earlier (load 6-12): v0.1.0 21.33 against no block 10.62 s/call (2.01x); 2 threads stall
+under load, so 1 thread is the default.
 """
 
 from __future__ import annotations
