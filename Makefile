@@ -9,7 +9,7 @@ export LITELLM_LOCAL_MODEL_COST_MAP := True
 export HF_DATASETS_OFFLINE := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run test lint typecheck pytest clean
+.PHONY: install run test test-slow lint typecheck pytest clean
 
 install: $(STAMP)
 
@@ -30,7 +30,12 @@ typecheck: install
 	$(VENV)/bin/mypy collective_bench
 
 pytest: install
-	$(VENV)/bin/pytest -q -n auto --dist worksteal
+	$(VENV)/bin/pytest -q -n auto --dist worksteal -m "not slow"
+
+# the end-to-end tests marked slow (subprocess CLIs, the real 0.5B model, Chromium, the fault
+# and resume sweeps): CI runs them after `make test`
+test-slow: install
+	$(VENV)/bin/pytest -q -n auto --dist worksteal -m slow
 
 test: lint typecheck pytest
 

@@ -1,16 +1,17 @@
 """Build the leaderboard from N eval logs with trajectories and report time, size and memory.
 
-Logs are synthesised by copying the published release's logs (`results/v0.2.0`, 42 logs; those
-of task versions this checkout no longer declares are skipped with a warning) into N / 42
-release directories (`r000`, `r001`, ... each with its RELEASE.json), so
-every copy is a shown run with its own episode pages, dynamics lines and downloadable log. Each
-size runs in a fresh process (so max RSS is that size's peak) and prints, per stage: rows
-(re-scoring every log, as `cbench scores`), episodes (reading every trajectory), render and
-publish; then files, bytes, and peak memory. Linear scaling shows as a constant time per log.
+Logs are synthesised by copying the newest published release's logs (`results/v0.3.0`: 112
+logs, 28 of them local-model runs with full transcripts) into N / 112 release directories
+(`r000`, `r001`, ... each with its RELEASE.json), so every copy is a shown run with its own
+episode pages, dynamics lines and downloadable log. Identical copies let the plot cache reuse
+plots within a build, so the render time is a lower bound for as many distinct logs. Each size
+runs in a fresh process (so max RSS is that size's peak) and prints, per stage: rows (re-scoring
+every log, as `cbench scores`), episodes (reading every trajectory), render and publish; then
+files, bytes, and peak memory. Linear scaling shows as a constant time per log.
 
 Run from the repository root:
-`.venv/bin/python perf/leaderboard_build.py --logs 42,84,168 [--log-budget-mb 64]`
-(1,000 logs: `--logs 1008`, ~24 copies; about 25 minutes on 2 quiet cores).
+`.venv/bin/python perf/leaderboard_build.py --logs 112,224,448 [--log-budget-mb 64]`
+(1,000 logs: `--logs 1008`, 9 copies).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SOURCE = ROOT / "results" / "v0.2.0"
+SOURCE = sorted(p.parent for p in (ROOT / "results").glob("*/RELEASE.json"))[-1]
+"""The newest published release."""
 
 
 def synthesise(target: Path, logs: int) -> int:

@@ -75,6 +75,7 @@ def test_list_json_has_every_task():
     assert {"naming_game", "naming_game_binary", "committed_minority"} <= names
 
 
+@pytest.mark.slow
 def test_run_then_scores_then_leaderboard(tmp_path, capsys):
     logs = tmp_path / "logs"
     code = main(["run", "--task", "naming_game", "--episodes", "2", "-T", "max_rounds=30",
@@ -139,6 +140,7 @@ def test_calibrate_naming_json():
     assert all(1.0 < e < 2.0 for e in result["exponents"].values())
 
 
+@pytest.mark.slow
 def test_inspect_cli_lists_and_runs_a_task(tmp_path):
     inspect = str(Path(sys.executable).parent / "inspect")
     listed = subprocess.run([inspect, "list", "tasks", "collective_bench/benchmarks"],

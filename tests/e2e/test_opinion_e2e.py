@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from inspect_ai import eval
 
 import collective_bench  # noqa: F401 - offline defaults before inspect loads
@@ -122,6 +123,7 @@ def test_cbench_run_then_scores_reports_every_index(tmp_path, capsys):
         assert row["task_version"] == "1.1.0" and row["n_episodes"] == 2
 
 
+@pytest.mark.slow
 def test_inspect_eval_cli_runs_the_task(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(

@@ -207,6 +207,7 @@ def test_cbench_run_and_scores_report_every_metric(tmp_path, capsys):
             assert r["ci_low"] <= r["value"] <= r["ci_high"]
 
 
+@pytest.mark.slow
 def test_inspect_cli_runs_both_tasks(tmp_path):
     inspect = str(Path(sys.executable).parent / "inspect")
     small = {"value_drift": ["-T", "n_agents=6", "-T", "rounds=2"],

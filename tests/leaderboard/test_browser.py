@@ -28,6 +28,8 @@ from collective_bench.leaderboard.view import slug
 
 from .samples import HOSTILE, RELEASES, TASKS, make_row, release_rows, sample_episodes
 
+pytestmark = pytest.mark.slow  # `make test-slow` (and CI) runs these; `make test` does not
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 

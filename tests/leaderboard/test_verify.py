@@ -88,3 +88,9 @@ def test_the_published_release_matches_its_manifest() -> None:
 
     bad, _ = verify(SOURCE.parent, _rows, {t.name: t.version for t in registry_tasks()})
     assert bad == []
+
+
+def test_the_published_results_verify(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every committed release re-scores from its own logs (what `cbench verify results` checks
+    before a release lands)."""
+    assert main(["verify", str(SOURCE.parent)]) == 0, capsys.readouterr().out

@@ -19,6 +19,8 @@ import pytest
 from collective_bench.errors import UserError
 from collective_bench.providers.local.weights import CATALOG, resolve
 
+pytestmark = pytest.mark.slow  # `make test-slow` (and CI) runs these; `make test` does not
+
 MODEL = "qwen2.5-coder-0.5b"
 ROOT = Path(__file__).parents[2]
 

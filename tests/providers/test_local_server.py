@@ -32,6 +32,7 @@ if sys.argv[1] == "thread":  # started off the main thread: no PDEATHSIG, the ot
 else:
     start()
 if sys.argv[2] == "raise":
+    sys.stdin.readline()  # the test has seen the child alive: now fail
     raise RuntimeError("the run failed")
 time.sleep(60)
 """
@@ -57,7 +58,8 @@ def wait_gone(pid: int, seconds: float = 5.0) -> bool:
 
 def start_parent(where: str, then: str) -> tuple[subprocess.Popen[str], int]:
     parent = subprocess.Popen([sys.executable, "-c", PARENT, where, then],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
     assert alive(child)
@@ -83,6 +85,10 @@ def test_no_orphan_after_an_exception_or_ctrl_c(how):
     parent, child = start_parent("main", "raise" if how == "raise" else "sleep")
     if how == "ctrl-c":
         parent.send_signal(signal.SIGINT)
+    else:
+        assert parent.stdin is not None
+        parent.stdin.write("go\n")
+        parent.stdin.flush()
     parent.wait(10)
     assert parent.returncode != 0
     try:

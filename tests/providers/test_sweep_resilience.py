@@ -18,6 +18,8 @@ from inspect_ai.log import list_eval_logs, read_eval_log, read_eval_log_sample_s
 from collective_bench.benchmarks.conventions.tasks import naming_game
 from collective_bench.cli import main
 
+pytestmark = pytest.mark.slow  # `make test-slow` (and CI) runs these; `make test` does not
+
 ROOT = Path(__file__).resolve().parents[2]
 TASK_ARGS = ["-T", "n_agents=8", "-T", "max_rounds=8"]
 
