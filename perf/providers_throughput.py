@@ -91,7 +91,10 @@ def run_episode(base_url: str, connections: int, rounds: int, agents: int = AGEN
     if model.startswith("openai-api/"):  # inspect's own OpenAI-compatible provider
         os.environ["REF_BASE_URL"], os.environ["REF_API_KEY"] = base_url, "none"
     os.environ["CBENCH_TRANSCRIPT"] = transcript
-    log = eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=episodes),
+    # the concurrent schedule (every agent in every step): the default one-pair-at-a-time
+    # protocol keeps only 2 calls in flight, whatever C is
+    log = eval(naming_game(n_agents=agents, max_rounds=rounds, episodes=episodes,
+                           schedule="rounds"),
                model=model, model_base_url=base_url,
                model_args={} if model.startswith("openai-api/") else {"send_observation": True},
                max_connections=connections, display="none",
@@ -134,12 +137,13 @@ async def _bare_rounds(base_url: str, connections: int, rounds: int) -> None:
     from collective_bench.benchmarks.conventions.adapter import ADAPTER
     from collective_bench.benchmarks.conventions.game import NamingGame, NamingParams
 
-    game = NamingGame(NamingParams(n_agents=AGENTS))
+    game = NamingGame(NamingParams(n_agents=AGENTS, schedule="rounds"))
     state = game.initial_state(0)
+    observations = [game.observe(state, a) for a in game.acting_agents(state)]
     bodies = [json.dumps({"model": "textbook", "messages": [
-        {"role": "system", "content": ADAPTER.system_prompt},
-        {"role": "user", "content": ADAPTER.render(game.observe(state, a))}]}).encode()
-        for a in game.acting_agents(state)]
+        {"role": "system", "content": ADAPTER.system_text(obs)},
+        {"role": "user", "content": ADAPTER.render(obs)}]}).encode()
+        for obs in observations]
     slots = asyncio.Semaphore(connections)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         async def call(body: bytes) -> None:
