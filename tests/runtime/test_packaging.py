@@ -49,7 +49,9 @@ def test_declared_dependencies_are_exactly_the_imported_ones() -> None:
 def test_the_wheel_installs_one_top_level_package_with_its_data(tmp_path: Path) -> None:
     uv = shutil.which("uv")
     assert uv, "uv builds the wheel; `make install` installs it"
-    subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path), str(ROOT)],
+    # --offline: the build backend comes from uv's cache (`make install` put it there); no
+    # test may need the network
+    subprocess.run([uv, "build", "--offline", "--wheel", "--out-dir", str(tmp_path), str(ROOT)],
                    check=True, capture_output=True, timeout=300)
     wheel = next(tmp_path.glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
