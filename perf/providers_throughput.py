@@ -2,13 +2,19 @@
 a bare aiohttp client loop in the same run, the harness's CPU per call in both transcript modes,
 and the file descriptors a compact run holds at 8 episodes x 256 connections.
 
-One episode of a 256-agent naming game over the litellm provider (real HTTP, a separate server
-process, `-M send_observation=true`): achieved calls/s at connection limits C = 64 and 256
-against the ideal C/L and against the bare client (goals, issue 16: >= 0.95 of the bare
-client's calls/s, >= 0.9 C/L at C = 64). `compact` calls go straight to the endpoint over one
-shared aiohttp session (collective_bench/compact.py, providers/http_client.py); `full` calls go
-through inspect's Model.generate and litellm. `--memory MODE` prints the memory per 1,000
-agents in flight (a separate process, as peak RSS never goes down).
+A 256-agent naming game on its concurrent schedule (every agent in every step, a barrier at
+the end of each step) over the litellm provider (real HTTP, a separate server process,
+`-M send_observation=true`): achieved calls/s at connection limits C = 64 and 256 against the
+ideal C/L and against the bare client (goals, issue 16: >= 0.95 of the bare client's calls/s,
+>= 0.9 C/L at C = 64). Played with one episode (every step's game work, prompt rendering and
+answer reading runs while none of the episode's calls are in flight: a bound set by the game's
+barrier, not by the provider layer) and with 4 episodes sharing the limit, as a run's
+episodes do (the other episodes' calls fill one episode's barrier). The bare loop plays the
+same number of episodes, with the same barriers and one shared limit. `compact` calls go
+straight to the endpoint over one shared aiohttp session (collective_bench/compact.py,
+providers/http_client.py); `full` calls go through inspect's Model.generate and litellm.
+`--memory MODE` prints the memory per 1,000 agents in flight (a separate process, as peak RSS
+never goes down).
 
 Throughput is measured at the server, from the episode's first request to its last response;
 the server and the harness process are warmed up first (one call, then a 4-agent run) and the
@@ -111,7 +117,7 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 def throughput(connections: int, rounds: int, model: str = "litellm/openai/textbook",
-               transcript: str = "full") -> tuple[float, int, float]:
+               transcript: str = "full", episodes: int = 1) -> tuple[float, int, float]:
     """(calls/s, calls, the server's CPU ms per call) for one measured episode."""
     proc, base_url = start_server(LATENCY_MS)
     try:
@@ -121,7 +127,8 @@ def throughput(connections: int, rounds: int, model: str = "litellm/openai/textb
         run_episode(base_url, 4, 1, agents=4, model=model, transcript=transcript)
         stats(base_url, reset=True)
         server_cpu = process_cpu_seconds(proc.pid)
-        run_episode(base_url, connections, rounds, model=model, transcript=transcript)
+        run_episode(base_url, connections, rounds, model=model, transcript=transcript,
+                    episodes=episodes)
         s = stats(base_url)
         server_ms = 1000 * (process_cpu_seconds(proc.pid) - server_cpu) / s["requests"]
         return (s["requests"] / (s["last_response"] - s["first_request"]), int(s["requests"]),
@@ -131,7 +138,10 @@ def throughput(connections: int, rounds: int, model: str = "litellm/openai/textb
         proc.wait()
 
 
-async def _bare_rounds(base_url: str, connections: int, rounds: int) -> None:
+async def _bare_rounds(base_url: str, connections: int, rounds: int, episodes: int = 1) -> None:
+    """`episodes` loops of `rounds` rounds of the first round's prompts, each round a barrier,
+    sharing one session and one limit of `connections` calls in flight (as a run's episodes
+    share inspect's per-endpoint semaphore)."""
     import aiohttp
 
     from collective_bench.benchmarks.conventions.adapter import ADAPTER
@@ -151,19 +161,22 @@ async def _bare_rounds(base_url: str, connections: int, rounds: int) -> None:
                                            headers={"Content-Type": "application/json"}) as r:
                 await r.read()
 
-        for _ in range(rounds):
-            await asyncio.gather(*(call(b) for b in bodies))
+        async def episode() -> None:
+            for _ in range(rounds):
+                await asyncio.gather(*(call(b) for b in bodies))
+
+        await asyncio.gather(*(episode() for _ in range(episodes)))
 
 
-def bare_throughput(connections: int, rounds: int) -> float:
+def bare_throughput(connections: int, rounds: int, episodes: int = 1) -> float:
     """A reference point: the same first-round prompts, round after round, from a bare aiohttp
-    client loop (no harness, no game, no parsing) against the same server. Its prompts repeat,
-    so the server's token counts come from its cache: a little cheaper per call than a real
-    episode's."""
+    client loop (no harness, no game, no parsing, bodies encoded once) against the same server.
+    Its prompts repeat, so the server's token counts come from its cache: a little cheaper per
+    call than a real episode's."""
     proc, base_url = start_server(LATENCY_MS)
     try:
         warm_up(base_url)
-        asyncio.run(_bare_rounds(base_url, connections, rounds))
+        asyncio.run(_bare_rounds(base_url, connections, rounds, episodes))
         s = stats(base_url)
         return s["requests"] / (s["last_response"] - s["first_request"])
     finally:
@@ -258,15 +271,17 @@ def peak_fds(episodes: int = 8, connections: int = 256) -> tuple[int, int, int]:
 
 def main() -> None:
     os.environ.setdefault("CBENCH_PROGRESS", "0")
-    print(f"server latency L = {LATENCY_MS} ms, one episode of {AGENTS} agents, litellm/ provider,"
-          " compact transcript")
-    print(f"{'C':>5} {'calls':>6} {'C/L':>7}   {'compact: calls/s (of C/L)':>26}   "
-          f"{'bare aiohttp loop (of C/L)':>27}   {'compact / bare':>14}")
-    for connections, rounds in ((64, 6), (256, 6)):
-        compact, calls, server = throughput(connections, rounds, transcript="compact")
-        bare = bare_throughput(connections, rounds)
+    print(f"server latency L = {LATENCY_MS} ms, {AGENTS}-agent episodes, litellm/ provider,"
+          " compact transcript; the bare loop plays as many episodes, sharing one limit")
+    print(f"{'C':>5} {'episodes':>8} {'calls':>6} {'C/L':>7}   {'compact: calls/s (of C/L)':>26}"
+          f"   {'bare aiohttp loop (of C/L)':>27}   {'compact / bare':>14}")
+    for connections, episodes in ((64, 1), (256, 1), (64, 4), (256, 4)):
+        rounds = 6
+        compact, calls, server = throughput(connections, rounds, transcript="compact",
+                                            episodes=episodes)
+        bare = bare_throughput(connections, rounds, episodes)
         ideal = connections / (LATENCY_MS / 1000)
-        print(f"{connections:>5} {calls:>6} {ideal:>7.0f}   "
+        print(f"{connections:>5} {episodes:>8} {calls:>6} {ideal:>7.0f}   "
               f"{compact:>18.1f} ({compact / ideal:.2f})   {bare:>19.1f} ({bare / ideal:.2f})"
               f"   {compact / bare:>14.2f}"
               f"   (server CPU {server:.3f} ms/call)", flush=True)

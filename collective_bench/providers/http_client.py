@@ -3,7 +3,9 @@
 One `aiohttp.ClientSession` (one connection pool) per endpoint and event loop, shared by every
 episode that calls it: sockets are bounded by the calls in flight (inspect's per-model
 semaphore), not by episodes x `--max-connections`. The session honours HTTP(S)_PROXY and
-NO_PROXY (`trust_env=True`), and TLS is aiohttp's. A session lives while some episode holds it
+NO_PROXY, read once when it opens with aiohttp's own rules (`trust_env=True` would read them,
+and `.netrc`, again in a worker thread on every request: two thread hops per call), and TLS is
+aiohttp's. A session lives while some episode holds it
 (`acquire`/`release`), so it is closed inside the loop that opened it.
 
 Every call has one deadline for the whole exchange (`asyncio.timeout`), so a server that stalls
@@ -24,6 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
+from yarl import URL
 
 from collective_bench.errors import UserError
 from collective_bench.providers.redact import redact
@@ -77,10 +81,40 @@ def usage_counts(usage: Any) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
+class _NoStrayConnector(aiohttp.TCPConnector):
+    """A TCPConnector that never reuses a kept-alive connection holding bytes nobody asked for.
+
+    HTTP/1.1 has no way to tie a response to its request but order. aiohttp parses whatever
+    arrives on an idle pooled connection and would give a stray response (a misbehaving server
+    or proxy answering twice) to the next request sent on it: another agent's move. Such a
+    connection is closed and another one taken. (aiohttp only checks this when a connection is
+    released, so a stray that comes later, while the connection idles, got through.) Pinned by
+    tests/providers/test_hostile_network.py, which fails if aiohttp renames `_get`.
+    """
+
+    async def _get(self, key: Any, traces: Any) -> Any:
+        while True:
+            connection = await super()._get(key, traces)
+            protocol = None if connection is None else connection.protocol
+            if connection is None or protocol is None or not protocol.should_close:
+                return connection
+            connection.close()
+
+
 @dataclass
 class _Pool:
     session: aiohttp.ClientSession
+    proxy: URL | None
+    proxy_auth: aiohttp.BasicAuth | None
     users: int = 0
+
+
+def _env_proxy(url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+    """The proxy HTTP(S)_PROXY/NO_PROXY give `url`, as aiohttp's `trust_env` would choose it."""
+    try:
+        return get_env_proxy_for_url(URL(url))
+    except LookupError:  # no proxy for this URL
+        return None, None
 
 
 @dataclass
@@ -89,11 +123,10 @@ class Endpoint:
 
     url: str
     headers: dict[str, str]
-    limit: int
     _pools: dict[int, _Pool] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def for_base_url(cls, base_url: str, api_key: str | None, limit: int,
+    def for_base_url(cls, base_url: str, api_key: str | None,
                      authorization: str | None = None) -> Endpoint:
         url = base_url.rstrip("/") + "/chat/completions"
         parsed = urlsplit(url)
@@ -107,23 +140,25 @@ class Endpoint:
             headers["Authorization"] = f"Bearer {api_key}"
         if authorization:  # a base URL's user:password, sent as Basic auth
             headers["Authorization"] = authorization
-        return cls(url, headers, max(1, limit))
+        return cls(url, headers)
 
-    def acquire(self) -> aiohttp.ClientSession:
+    def acquire(self) -> _Pool:
         """The loop's shared session (opened on first use); synchronous, so two calls of one
         episode cannot both open one."""
         loop_id = id(asyncio.get_running_loop())
         pool = self._pools.get(loop_id)
         if pool is None or pool.session.closed:
-            # limit: a ceiling on sockets; inspect's semaphore is what paces calls
-            connector = aiohttp.TCPConnector(limit=self.limit, limit_per_host=0,
+            # no socket ceiling of its own: every call holds a slot of inspect's per-endpoint
+            # semaphore (`--max-connections`), which bounds the sockets. A ceiling here (it was
+            # the provider's default of 32) silently capped `--max-connections 256` at 32.
+            connector = _NoStrayConnector(limit=0, limit_per_host=0,
                                              enable_cleanup_closed=True)
-            session = aiohttp.ClientSession(connector=connector, trust_env=True,
+            session = aiohttp.ClientSession(connector=connector, trust_env=False,
                                             headers=self.headers, raise_for_status=False,
                                             auto_decompress=True)
-            pool = self._pools[loop_id] = _Pool(session)
+            pool = self._pools[loop_id] = _Pool(session, *_env_proxy(self.url))
         pool.users += 1
-        return pool.session
+        return pool
 
     async def release(self) -> None:
         loop_id = id(asyncio.get_running_loop())
@@ -135,12 +170,13 @@ class Endpoint:
             del self._pools[loop_id]
             await pool.session.close()
 
-    async def chat(self, session: aiohttp.ClientSession, body: dict[str, Any],
+    async def chat(self, pool: _Pool, body: dict[str, Any],
                    timeout: float) -> tuple[str, int, int]:
         """(content, prompt tokens, completion tokens) of one completion, within `timeout`."""
         try:
             async with asyncio.timeout(timeout):
-                async with session.post(self.url, json=body) as response:
+                async with pool.session.post(self.url, json=body, proxy=pool.proxy,
+                                             proxy_auth=pool.proxy_auth) as response:
                     raw = await _read_capped(response)
                     status, headers = response.status, response.headers
         except TimeoutError:

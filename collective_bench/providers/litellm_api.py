@@ -87,6 +87,10 @@ def _import_litellm() -> Any:
     import litellm
 
     litellm.suppress_debug_info = True
+    # httpx's pool, not litellm's aiohttp transport: httpcore drops an idle kept-alive
+    # connection that became readable (a stray, unasked response); aiohttp's pool would hand
+    # that response to the next call as its answer
+    litellm.disable_aiohttp_transport = True
     return litellm
 
 
@@ -305,8 +309,7 @@ class LiteLLMAPI(ModelAPI):
         if self.compact_transport == "http":
             if self._endpoint is None:
                 self._endpoint = Endpoint.for_base_url(
-                    str(self.base_url), self._api_key, self._connections,
-                    authorization=self._basic_auth())
+                    str(self.base_url), self._api_key, authorization=self._basic_auth())
             endpoint = self._endpoint
         return _LiteLLMCompactClient(self, endpoint)
 
@@ -317,7 +320,7 @@ class _LiteLLMCompactClient:
     def __init__(self, api: LiteLLMAPI, endpoint: Endpoint | None) -> None:
         self.api = api
         self.endpoint = endpoint
-        self._session: Any = None
+        self._pool: Any = None
 
     async def complete(self, messages: Messages, config: GenerateConfig) -> CompactAnswer:
         api = self.api
@@ -327,17 +330,17 @@ class _LiteLLMCompactClient:
         if endpoint is None:
             attempt = functools.partial(api._send, request, deadline)
         else:
-            if self._session is None:
-                self._session = endpoint.acquire()
+            if self._pool is None:
+                self._pool = endpoint.acquire()
             body = {**request, "model": api._served_name}
-            attempt = functools.partial(endpoint.chat, self._session, body, deadline)
+            attempt = functools.partial(endpoint.chat, self._pool, body, deadline)
         text, prompt_tokens, completion_tokens, _attempts = await api._complete(attempt)
         return CompactAnswer(text, prompt_tokens, completion_tokens,
                           call_cost(api.model_name, prompt_tokens, completion_tokens))
 
     async def aclose(self) -> None:
-        if self.endpoint is not None and self._session is not None:
-            self._session = None
+        if self.endpoint is not None and self._pool is not None:
+            self._pool = None
             await self.endpoint.release()
 
 

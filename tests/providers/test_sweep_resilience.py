@@ -232,9 +232,10 @@ def _episode_proxy(server, refuse):
 
     async def forward(request: web.Request) -> web.Response:
         state["n"] += 1
+        n = state["n"]  # this request's number: others arrive while its body is read
         body = await request.read()
         episode = str(json.loads(body)["cbench_observation"]["episode"])
-        if refuse(state["n"], episode):
+        if refuse(n, episode):
             return web.json_response({"error": {"message": "refused (test)"}}, status=400)
         seen[episode] = seen.get(episode, 0) + 1
         async with ClientSession() as session, session.post(
