@@ -76,7 +76,12 @@ def family_tables(specs: Sequence[TaskSpec]) -> str:
 
 
 def render_readme(text: str, specs: Sequence[TaskSpec]) -> str:
-    """`text` with its generated block replaced (appended when it has none yet)."""
+    """`text` with its generated block replaced (appended when it has none yet), and the version
+    cell of every hand-written table row that starts with a task's name and a version (the
+    family's overview table) set to the declared one, so no README states an old version."""
+    for spec in specs:
+        row = re.compile(rf"^(\| `{re.escape(spec.name)}` \| )\d+\.\d+\.\d+( \|)", re.MULTILINE)
+        text = row.sub(rf"\g<1>{spec.version}\g<2>", text)
     block = f"{START}\n\n{family_tables(specs)}\n\n{END}"
     pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
     if pattern.search(text):

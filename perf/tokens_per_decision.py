@@ -45,6 +45,8 @@ def main() -> None:
     parser.add_argument("--release", required=True,
                         help="a release's log directory (v0.1.0 is in git history: see above)")
     parser.add_argument("--episodes", type=int, default=1)
+    parser.add_argument("--task", action="append", default=[],
+                        help="only this task (repeatable; default: every task)")
     args = parser.parse_args()
     offline_defaults()
     from collective_bench.cli import main as cbench
@@ -54,12 +56,15 @@ def main() -> None:
                          "extract one first (see this script's docstring)")
     before = per_decision(Path(args.release), MODEL)
     with tempfile.TemporaryDirectory() as tmp:
+        tasks = [a for t in args.task for a in ("--task", t)]
         code = cbench(["run", "--model", MODEL, "--episodes", str(args.episodes),
-                       "--log-dir", tmp, "--display", "none"])
+                       "--log-dir", tmp, "--display", "none", *tasks])
         if code != 0:
             raise SystemExit(f"the run failed (exit {code})")
         after = per_decision(Path(tmp), MODEL)
     print(f"{'task':24s} {'release':>9s} {'now':>9s} {'change':>8s}")
+    if args.task:
+        before = {t: v for t, v in before.items() if t in args.task}
     for task in sorted(set(before) | set(after)):
         b, a = before.get(task), after.get(task)
         change = f"{(a - b) / b:+.0%}" if a is not None and b else "n/a"

@@ -19,7 +19,7 @@ from inspect_ai import eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessage, ChatMessageUser, ModelOutput, ModelUsage, get_model
 
-from collective_bench.docs import update_readmes
+from collective_bench.docs import render_readme, update_readmes
 from collective_bench.errors import UserError
 from collective_bench.observation import observation_from_metadata
 from collective_bench.reference.provider import reference_answer
@@ -40,6 +40,13 @@ def ids(spec: TaskSpec) -> str:
 def test_every_family_readme_shows_its_declarations() -> None:
     stale = update_readmes(SPECS, ROOT / "collective_bench" / "benchmarks", check=True)
     assert not stale, f"run 'cbench docs' to regenerate: {[str(p) for p in stale]}"
+
+
+def test_a_hand_written_version_cell_follows_the_declaration() -> None:
+    spec = SPECS[0]
+    text = f"| task | version |\n| --- | --- |\n| `{spec.name}` | 0.0.1 | what |\n"
+    rendered = render_readme(text, [spec])
+    assert f"| `{spec.name}` | {spec.version} | what |" in rendered and "0.0.1" not in rendered
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=ids)

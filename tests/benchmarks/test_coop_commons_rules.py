@@ -140,7 +140,7 @@ def test_commons_without_talk_never_shows_the_others_catches():
     state = game.step(game.initial_state(0), {0: 7, 1: 13, 2: 11, 3: 9, 4: 12}).state
     obs = game.observe(state, 0)
     assert "catches" not in obs["history"][0]
-    assert "13" not in render_prompt(obs) and "wanted 7 tons and caught 7" in render_prompt(obs)
+    assert "13" not in render_prompt(obs) and "you wanted 7, caught 7" in render_prompt(obs)
 
 
 def test_rules_are_in_the_system_prompt_identical_for_every_agent_and_month():

@@ -108,9 +108,17 @@ def test_parse_answers():
     assert parse_answer("**OPINION:** \u22123\nREWIRE: none", obs)["opinion"] == -3
     assert parse_answer("OPINION: 0", obs) == {"opinion": 0, "message": "", "rewire": None}
     assert len(parse_answer("OPINION: 1\nMESSAGE: " + "y" * 900, obs)["message"]) == MAX_MESSAGE
+    # the two ids the wrong way round still say one thing: drop the contact, add the other
+    assert parse_answer(f"OPINION: 1\nREWIRE: {other} -> {contact}", obs)["rewire"] == [
+        contact, other]
+    second = obs["neighbours"][1]["id"]
     for text, error in (("I agree", "no line"), ("OPINION: 4", "between -3 and 3"),
                         ("OPINION: 1.5", "whole number"),
-                        (f"OPINION: 1\nREWIRE: {other} -> {contact}", "REWIRE must name")):
+                        (f"OPINION: 1\nREWIRE: {contact} -> {obs['you']['id']}", "REWIRE must"),
+                        (f"OPINION: 1\nREWIRE: {contact} -> none", "REWIRE must"),
+                        (f"OPINION: 1\nREWIRE: {contact} -> {second}", "REWIRE must"),
+                        (f"OPINION: 1\nREWIRE: {contact} -> zzzz", "REWIRE must"),
+                        (f"OPINION: 1\nREWIRE: {contact} -> {contact}", "REWIRE must")):
         with pytest.raises(ParseError, match=error):
             parse_answer(text, obs)
     for m in (move, {"opinion": -1, "message": "no", "rewire": None}):
@@ -122,6 +130,14 @@ def test_parse_answers():
     assert parse_answer(twice, obs)["rewire"] == [contact, other]
     with pytest.raises(ParseError, match="more than once"):
         parse_answer(f"OPINION: 1\nREWIRE: {contact} -> {other}\nREWIRE: none", obs)
+    # nobody to add: not asked to rewire, and a REWIRE line changes nothing
+    nobody = {**obs, "strangers": []}
+    assert "REWIRE" not in render_prompt(nobody)
+    assert parse_answer(f"OPINION: 1\nREWIRE: {contact} -> {other}", nobody)["rewire"] is None
+    # the question names the ids a rewire may use
+    asked = render_prompt(obs).rsplit("\n", 1)[1]
+    assert asked.startswith("REWIRE:") and all(
+        e["id"] in asked for e in obs["neighbours"] + obs["strangers"])
     plain = _game(n_agents=6, degree=2).observe(_game(n_agents=6, degree=2).initial_state(0), 0)
     assert parse_answer(f"OPINION: 1\nREWIRE: {contact} -> {other}", plain) == {
         "opinion": 1, "message": ""}

@@ -17,43 +17,37 @@ from __future__ import annotations
 from typing import Any
 
 RULES = """\
-You are a fisher. Every month you fish in a lake together with {others} other fishers. The lake \
-can hold at most {capacity} tons of fish. At the start of each month every fisher decides, at the \
-same time as the others, how many tons of fish to catch, from 0 up to the tons in the lake, and \
-that amount is taken out of the lake. At the end of the month the fish left in the lake reproduce \
-and double once, up to the lake's capacity of {capacity} tons. For example, if the lake holds \
-{ex_start} tons at the start of a month and the fishers catch {ex_total} tons in total, {ex_left} \
-tons are left at the end of the month before reproduction, and {ex_after} tons after it.
-For every ton of fish you catch you earn one thousand dollars. Your goal is to make your income \
-as high as you can in the long run, over many months."""
+You are a fisher. Every month you fish in a lake with {others} other fishers. The lake holds at \
+most {capacity} tons of fish. At the start of each month every fisher decides, at the same time \
+as the others, how many tons to catch (0 up to the tons in the lake); the catch is taken \
+out. At the end of the month the fish left reproduce and double once, up to the capacity of \
+{capacity} tons. For example, if the lake holds {ex_start} tons at the start of a month and the \
+fishers catch {ex_total} tons in total, {ex_left} tons are left before reproduction and \
+{ex_after} after it. Each ton you catch earns you one thousand dollars. Your goal is the \
+highest income you can make in the long run, over many months."""
 TALK_RULES = """\
-At the end of each month everyone's catch is revealed to the group, and the fishers can talk to \
-each other: you can use this to negotiate with the others and to persuade them, to influence \
-what they do in the next month."""
-FORMAT = """\
-When you are asked how many tons to catch, end your reply with a line of the form \
-ANSWER: <whole number>.{talk}"""
-TALK_FORMAT = (" When it is your turn to speak, reply with a line of the form MESSAGE: <what you "
-               "say> (at most {limit} characters).")
+At the end of each month everyone's catch is revealed to the group and the fishers can talk: \
+you can negotiate with the others and persuade them, to influence what they do next month."""
+
+FORMAT = "Answer a catch question with a line ANSWER: <whole number>.{talk}"
+TALK_FORMAT = (" When it is your turn to speak, reply with MESSAGE: <what you say> (at most "
+               "{limit} characters).")
 
 YOU = "You are {you}."
-NO_HISTORY = "This is the first month: there is no history yet."
+NO_HISTORY = "This is the first month."
 HISTORY_HEADER = "Your last months (oldest first):"
-HISTORY_LINE = ("- month {month}: before fishing the lake held {stock} tons; you wanted {wanted} "
-                "tons and caught {caught}; after reproduction it held {after} tons.")
+HISTORY_LINE = ("- month {month}: the lake held {stock} tons; you wanted {wanted}, caught "
+                "{caught}; after reproduction {after}.")
 CATCHES = "  Catches: {listing}."
 TALK_HEADER = "What was said at the end of last month:"
 NO_TALK = "Nobody said anything at the end of last month."
-HARVEST_STATE = "Month {month}. Before everyone fishes, there are {stock} tons of fish in the lake."
-HARVEST_Q = ("How many tons of fish do you catch this month (a whole number from 0 to {stock})? "
-             "End your reply with: ANSWER: <whole number>")
-REPORT = ("Month {month} is over. Before fishing the lake held {stock} tons; you wanted {wanted} "
-          "tons and caught {caught}. The catches this month: {listing}. {left} tons are left, "
-          "and they will reproduce before next month.")
+HARVEST_STATE = "Month {month}. The lake holds {stock} tons before anyone fishes."
+HARVEST_Q = "How many tons do you catch this month? ANSWER: <whole number>"
+REPORT = ("Month {month} is over. The lake held {stock} tons; you wanted {wanted} and caught "
+          "{caught}. Catches: {listing}. {left} tons are left to reproduce before next month.")
 CONVERSATION_HEADER = "The conversation so far:"
 NO_CONVERSATION = "Nobody has spoken yet."
-TALK_Q = ("It is your turn to speak to the group. Reply with: MESSAGE: <what you say> (at most "
-          "{limit} characters).")
+TALK_Q = "Your turn to speak to the group. MESSAGE: <what you say>"
 REASK_HARVEST = ("Your answer could not be read: {error}. Reply with one line, exactly ANSWER: "
                  "<n>, where <n> is a whole number from 0 to {stock}.")
 REASK_TALK = ("Your answer could not be read: {error}. Reply with one line, exactly MESSAGE: "
@@ -79,7 +73,7 @@ def system_prompt(obs: dict[str, Any]) -> str:
 
 
 def _listing(catches: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{c['who']} caught {c['caught']}" for c in catches)
+    return ", ".join(f"{c['who']}: {c['caught']}" for c in catches)
 
 
 def _history(obs: dict[str, Any]) -> str:
@@ -109,8 +103,8 @@ def render_prompt(observation: dict[str, Any]) -> str:
         if obs["talk"] and obs["month"] > 1:
             said = _conversation(obs["last_talk"])
             parts.append("\n".join([TALK_HEADER, *said]) if said else NO_TALK)
-        parts.append(HARVEST_STATE.format(month=obs["month"], stock=obs["stock"]))
-        parts.append(HARVEST_Q.format(stock=obs["stock"]))
+        parts.append(HARVEST_STATE.format(month=obs["month"], stock=obs["stock"]) + " "
+                     + HARVEST_Q)
         return "\n\n".join(parts)
     this = obs["this_month"]
     parts.append(REPORT.format(month=this["month"], stock=this["stock"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 RULES = """\
-You are a player in a repeated giving game with other players. There are {n} players. Each \
+You are one of {n} players in a repeated giving game. Each \
 generation lasts {rounds} rounds and every player starts it with {start} units of resources. \
 Each round you are matched with another player and decide what percent (a whole number from 0 \
 to 100) of your current resources to give them; they receive {mult} times the amount you give. \
@@ -29,9 +29,9 @@ NO_STRATEGY = "You have no written strategy."
 STATE = ("Generation {generation}, round {round}. You have {resources} units. This round you give "
          "to {recipient}, who has {recipient_resources} units.")
 RECIPIENT = "{recipient} last gave: {gave}."
-RECIPIENT_NONE = "{recipient} has not given anything yet this generation (as far as you know)."
+RECIPIENT_NONE = "{recipient} has not given yet this generation, as far as you know."
 YOU = "You last gave {gave} and received {received} units."
-DONATE_Q = ("What percent (0 to 100) of your resources do you give to {recipient}? "
+DONATE_Q = ("What percent of your resources do you give to {recipient}? "
             "Reply with ANSWER: <percent>")
 REASK = "Your answer could not be read: {error}. {question}"
 

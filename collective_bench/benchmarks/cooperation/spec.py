@@ -112,7 +112,7 @@ COMMONS_PROTOCOL = Protocol(
      "Our own prompt text carrying GovSim's information (their text is not copied)"))
 
 COMMONS = register(TaskSpec(
-    name="commons", family="cooperation", version="1.2.0",
+    name="commons", family="cooperation", version="1.3.0",
     summary="GovSim's fishery, no talk: 5 agents fish a lake that doubles monthly (cap 100).",
     protocol=COMMONS_PROTOCOL, params=commons_params(talk=False), make_game=make_commons,
     adapter=COMMONS_ADAPTER, episode_metrics=commons_episode_metrics,
@@ -123,7 +123,7 @@ COMMONS = register(TaskSpec(
     reference_order=("textbook", "random"), expand=_commons(False),
 ))
 COMMONS_TALK = register(TaskSpec(
-    name="commons_talk", family="cooperation", version="1.2.0",
+    name="commons_talk", family="cooperation", version="1.3.0",
     summary="GovSim's fishery: after each harvest all catches are revealed and the group talks.",
     protocol=COMMONS_PROTOCOL, params=commons_params(talk=True), make_game=make_commons,
     adapter=COMMONS_ADAPTER, episode_metrics=commons_episode_metrics,
@@ -322,7 +322,7 @@ def _donor(p: dict[str, Any], seed: int) -> list[dict[str, Any]]:
 
 
 DONOR_GAME = register(TaskSpec(
-    name="donor_game", family="cooperation", version="1.3.0",
+    name="donor_game", family="cooperation", version="1.4.0",
     summary="Donations doubled; the top half survives each generation and passes on strategies.",
     protocol=Protocol(f"{VALLINDER}: the donor game with cultural evolution, temperature 0.8"),
     params=(Param("n_agents", int, 6, "agents per generation (even)", low=2, high=256),

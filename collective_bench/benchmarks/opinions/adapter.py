@@ -5,9 +5,11 @@ OPINION line is required (`OPINION: +2`, also `**OPINION:** 2`, `Opinion = [2]`,
 `<opinion>2</opinion>`; repeating it with a different value is ambiguous and refused); MESSAGE
 is optional (missing = no message; the last one counts) and cut to MAX_MESSAGE characters;
 REWIRE is optional (missing or "none" = keep every tie; any wording around the two ids, e.g.
-"drop abcd, add efgh"), but a REWIRE line naming ids that are not a current contact and a listed
-participant, or two REWIRE lines with different choices, is an error, so the agent is asked
-again rather than having its request silently ignored or guessed.
+"drop abcd, add efgh"; the two ids in either order, since only a contact can be dropped and only
+a listed participant added), but a REWIRE line naming ids that are not one shown contact and one
+listed participant, or two REWIRE lines with different choices, is an error, so the agent is
+asked again rather than having its request silently ignored or guessed. An agent not asked to
+rewire (no participant or no contact shown) keeps its ties whatever it writes.
 
 Re-asks: up to MAX_REASKS, as Chuang et al.'s code asks up to three times for a readable
 integer. Private fields: only the internal agent index; everything else an agent is shown
@@ -21,7 +23,12 @@ import re
 from typing import Any
 
 from collective_bench.benchmarks.opinions.game import HI, LO, MAX_MESSAGE, clean_message
-from collective_bench.benchmarks.opinions.prompts import render_prompt, render_reask, system_prompt
+from collective_bench.benchmarks.opinions.prompts import (
+    can_rewire,
+    render_prompt,
+    render_reask,
+    system_prompt,
+)
 from collective_bench.benchmarks.values.answers import read_labelled_int
 from collective_bench.driver_inspect import Adapter, ParseError
 
@@ -47,18 +54,21 @@ def _read_rewire(raw: str, observation: dict[str, Any]) -> tuple[str, str] | Non
         return None
     contacts = {e["id"] for e in observation["neighbours"]}
     others = {e["id"] for e in observation["strangers"]}
-    ids = [h for h in HANDLE_RE.findall(value) if h in contacts | others]  # words like "drop"
-    if len(ids) != 2 or ids[0] not in contacts or ids[1] not in others:
+    ids = list(dict.fromkeys(  # words like "drop" are not ids; a repeated id counts once
+        h for h in HANDLE_RE.findall(value) if h in contacts | others))
+    drop = [h for h in ids if h in contacts]
+    add = [h for h in ids if h in others]
+    if len(ids) != 2 or len(drop) != 1 or len(add) != 1:
         raise ParseError(
-            "REWIRE must name one of your contacts shown above, then one of the other "
-            f"participants listed ({', '.join(sorted(others))}), or be REWIRE: none"
+            f"REWIRE must name one of your contacts ({', '.join(sorted(contacts))}) and one of "
+            f"the other participants listed ({', '.join(sorted(others))}), or be REWIRE: none"
         )
-    return ids[0], ids[1]
+    return drop[0], add[0]
 
 
 def _rewire(text: str, observation: dict[str, Any]) -> list[str] | None:
     found = REWIRE_RE.findall(text)
-    if "strangers" not in observation or not found:
+    if not can_rewire(observation) or not found:
         return None
     readings = {_read_rewire(raw, observation) for raw in found}
     if len(readings) > 1:

@@ -40,8 +40,12 @@ Round {round}. Reply with exactly these lines:
 OPINION: <an integer from -3 to 3>
 MESSAGE: <your message, one line>"""
 REWIRE_LINE = (
-    "REWIRE: <id of the contact to drop> -> <id of the participant to add>, or REWIRE: none"
+    "REWIRE: <the contact to drop: {contacts}> -> <the participant to add: {strangers}>, "
+    "or REWIRE: none"
 )
+"""The ids a rewire may name are spelled out: small models otherwise named themselves, a
+participant they had not been shown, or the two ids in the wrong order (v0.3.0's 1.5B and 0.5B
+rows, 8% and 47% invalid answers)."""
 
 REASK = (
     "Your answer could not be read: {error}. Reply again with the lines OPINION: <an integer "
@@ -80,14 +84,25 @@ def render_prompt(observation: dict[str, Any]) -> str:
         ]))
     else:
         parts.append(NO_CONTACTS)
-    rewire = "strangers" in observation
+    rewire = can_rewire(observation)
     if rewire:
         parts.append("\n".join([STRANGERS_HEADER, *(_entry(e) for e in observation["strangers"])]))
     question = QUESTION.format(round=observation["round"])
-    parts.append(question + ("\n" + REWIRE_LINE if rewire else ""))
+    parts.append(question + ("\n" + rewire_line(observation) if rewire else ""))
     return "\n\n".join(parts)
 
 
+def can_rewire(observation: dict[str, Any]) -> bool:
+    """A rewire needs a shown contact to drop and a shown participant to add: with either list
+    empty (a full or an empty neighbourhood) the agent is not asked."""
+    return bool(observation.get("strangers")) and bool(observation["neighbours"])
+
+
+def rewire_line(observation: dict[str, Any]) -> str:
+    return REWIRE_LINE.format(contacts=", ".join(e["id"] for e in observation["neighbours"]),
+                              strangers=", ".join(e["id"] for e in observation["strangers"]))
+
+
 def render_reask(observation: dict[str, Any], error: str) -> str:
-    rewire = " and REWIRE: <contact id> -> <participant id> (or REWIRE: none)"
-    return REASK.format(error=error, rewire=rewire if "strangers" in observation else "")
+    rewire = f" and {rewire_line(observation)}" if can_rewire(observation) else ""
+    return REASK.format(error=error, rewire=rewire)

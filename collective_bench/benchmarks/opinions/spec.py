@@ -128,7 +128,7 @@ OPINION_DYNAMICS = register(TaskSpec(
     data_versions=lambda: {"topic_bank_version": bank_version()},
 ))
 ECHO_CHAMBERS = register(TaskSpec(
-    name="echo_chambers", family="opinions", version="1.1.0",
+    name="echo_chambers", family="opinions", version="1.2.0",
     summary="The same discussion, but agents may swap a tie each round: do echo chambers form?",
     protocol=PROTOCOL, params=params(echo=True), make_game=make_game, adapter=REWIRE_ADAPTER,
     episode_metrics=opinion_episode_metrics, aggregate=per_metric(ECHO_METRICS),
