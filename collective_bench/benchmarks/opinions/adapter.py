@@ -50,6 +50,7 @@ def format_answer(move: Any) -> str:
 def _read_rewire(raw: str, observation: dict[str, Any]) -> tuple[str, str] | None:
     """One REWIRE line: None for "none", (drop, add) for two listed ids, else ParseError."""
     value = raw.strip().strip("*_`'\".").lower()
+    value = re.sub(r"^(rewire\s*[:=]\s*)+", "", value)  # the label written twice
     if not value or value.startswith("none") or value in ("no", "-", "n/a"):
         return None
     contacts = {e["id"] for e in observation["neighbours"]}

@@ -40,12 +40,10 @@ Round {round}. Reply with exactly these lines:
 OPINION: <an integer from -3 to 3>
 MESSAGE: <your message, one line>"""
 REWIRE_LINE = (
-    "REWIRE: <the contact to drop: {contacts}> -> <the participant to add: {strangers}>, "
-    "or REWIRE: none"
+    "REWIRE: <id of one contact to drop> -> <id of one participant to add>, or REWIRE: none"
 )
-"""The ids a rewire may name are spelled out: small models otherwise named themselves, a
-participant they had not been shown, or the two ids in the wrong order (v0.3.0's 1.5B and 0.5B
-rows, 8% and 47% invalid answers)."""
+"""Not a list of the ids to choose from: given one (`<the contact to drop: abcd, efgh>`), the
+1.5B copied the whole list into its answer. The re-ask names them."""
 
 REASK = (
     "Your answer could not be read: {error}. Reply again with the lines OPINION: <an integer "
@@ -88,7 +86,7 @@ def render_prompt(observation: dict[str, Any]) -> str:
     if rewire:
         parts.append("\n".join([STRANGERS_HEADER, *(_entry(e) for e in observation["strangers"])]))
     question = QUESTION.format(round=observation["round"])
-    parts.append(question + ("\n" + rewire_line(observation) if rewire else ""))
+    parts.append(question + ("\n" + REWIRE_LINE if rewire else ""))
     return "\n\n".join(parts)
 
 
@@ -98,11 +96,6 @@ def can_rewire(observation: dict[str, Any]) -> bool:
     return bool(observation.get("strangers")) and bool(observation["neighbours"])
 
 
-def rewire_line(observation: dict[str, Any]) -> str:
-    return REWIRE_LINE.format(contacts=", ".join(e["id"] for e in observation["neighbours"]),
-                              strangers=", ".join(e["id"] for e in observation["strangers"]))
-
-
 def render_reask(observation: dict[str, Any], error: str) -> str:
-    rewire = f" and {rewire_line(observation)}" if can_rewire(observation) else ""
+    rewire = f" and {REWIRE_LINE}" if can_rewire(observation) else ""
     return REASK.format(error=error, rewire=rewire)
