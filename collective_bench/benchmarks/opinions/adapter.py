@@ -61,8 +61,9 @@ def _read_rewire(raw: str, observation: dict[str, Any]) -> tuple[str, str] | Non
     add = [h for h in ids if h in others]
     if len(ids) != 2 or len(drop) != 1 or len(add) != 1:
         raise ParseError(
-            f"REWIRE must name one of your contacts ({', '.join(sorted(contacts))}) and one of "
-            f"the other participants listed ({', '.join(sorted(others))}), or be REWIRE: none"
+            f"REWIRE must name one of your contacts ({', '.join(sorted(contacts))}) to drop and "
+            f"one of the non-contacts listed ({', '.join(sorted(others))}) to add, or be "
+            "REWIRE: none"
         )
     return drop[0], add[0]
 

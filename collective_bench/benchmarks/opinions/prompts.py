@@ -22,16 +22,16 @@ a short message (at most {max_chars} characters) that they will read. Answer eve
 exactly the line format you are asked for."""
 
 REWIRE_RULE = """\
-Each round you also see a few participants you are not in contact with, and you may change who
-you are in contact with: drop one of your current contacts and connect to one of those
-participants instead (a REWIRE line), or keep all your contacts."""
+Each round you also see a few participants you are not in contact with (non-contacts), and you
+may change who you are in contact with: drop one of your current contacts and connect to one of
+those non-contacts instead (a REWIRE line), or keep all your contacts."""
 
 TOPIC = 'You are one of {n} participants in a discussion about this statement:\n\n"{statement}"'
 YOU = "You are participant {id}. Your current position: {opinion}. Your last message: {message}"
 
 CONTACTS_HEADER = "Latest from your contacts ({shown} of {total} shown):"
 NO_CONTACTS = "You have no contacts at the moment."
-STRANGERS_HEADER = "Other participants you can see this round (not your contacts):"
+STRANGERS_HEADER = "Non-contacts you can see this round (you may connect to one of them):"
 ENTRY = "- {id} (position {opinion}): {message}"
 NO_MESSAGE = "(no message yet)"
 
@@ -39,11 +39,10 @@ QUESTION = """\
 Round {round}. Reply with exactly these lines:
 OPINION: <an integer from -3 to 3>
 MESSAGE: <your message, one line>"""
-REWIRE_LINE = (
-    "REWIRE: <id of one contact to drop> -> <id of one participant to add>, or REWIRE: none"
-)
-"""Not a list of the ids to choose from: given one (`<the contact to drop: abcd, efgh>`), the
-1.5B copied the whole list into its answer. The re-ask names them."""
+REWIRE_LINE = "REWIRE: <a contact to drop> -> <a non-contact to add>, or REWIRE: none"
+"""The word is "non-contact", not "participant": contacts are participants too, and the 1.5B
+rewired from one contact to another. Not a list of ids either: given one (`<the contact to
+drop: abcd, efgh>`), it copied the whole list into its answer. The re-ask names them."""
 
 REASK = (
     "Your answer could not be read: {error}. Reply again with the lines OPINION: <an integer "
