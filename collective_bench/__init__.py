@@ -6,5 +6,5 @@ Importing the package has no side effects; the entry points apply the offline de
 
 from __future__ import annotations
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 HARNESS_VERSION = __version__
