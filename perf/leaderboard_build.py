@@ -1,6 +1,6 @@
 """Build the leaderboard from N eval logs with trajectories and report time, size and memory.
 
-Logs are synthesised by copying the newest published release's logs (`results/v0.3.0`: 112
+Logs are synthesised by copying the newest published release's logs (`results/v0.3.1`: 112
 logs, 28 of them local-model runs with full transcripts) into N / 112 release directories
 (`r000`, `r001`, ... each with its RELEASE.json), so every copy is a shown run with its own
 episode pages, dynamics lines and downloadable log. Identical copies let the plot cache reuse

@@ -5,7 +5,7 @@ wall seconds per call, output tokens per call, and the share of prompt tokens th
 server served from its prefix cache (`input_tokens_cache_read` / all prompt tokens). Issue #14's
 targets: invalid rate <= 2% for Qwen2.5-Coder-1.5B at the cpu preset; the cache share per task.
 
-    .venv/bin/python perf/local_run_figures.py results/v0.3.0 [--model local/qwen2.5-coder-1.5b]
+    .venv/bin/python perf/local_run_figures.py results/v0.3.1 [--model local/qwen2.5-coder-1.5b]
 """
 
 from __future__ import annotations
