@@ -167,7 +167,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from collective_bench.benchmarks.conventions.ashery_import import import_runs, render
 
-    rows = import_runs(Path(args.path))
+    rows = import_runs(Path(args.path), Path(args.log_dir) if args.log_dir else None)
     print(json.dumps(rows) if args.json else render(rows))
     return 0
 
@@ -279,6 +279,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("source", choices=["ashery2025"], help="ashery2025: Ashery et al. (2025)")
     s.add_argument("path", help="their data zip, a directory or a .pkl")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--log-dir", help="also write each file's runs as an eval log here (read "
+                   "by cbench scores and the leaderboard like our own runs)")
     s.set_defaults(func=cmd_import)
 
     from collective_bench.cli_providers import add_commands as add_provider_commands

@@ -155,6 +155,7 @@ def rows_from_log(log_path: Path, root: Path, aggregate_for: AggregateFor,
         retries=faults["retries"],
         faults=";".join(f"{k.removeprefix('fault:')}={v}" for k, v in sorted(faults.items())
                         if k.startswith("fault:")),
+        source=meta.get("citation"),
     )
     rows = []
     for metric, est in sorted(aggregate(episodes).items()):

@@ -41,6 +41,9 @@ protocol            a digest of task, version, measured parameters, generation a
                     rows with different protocols are never ranked or compared together
 retries             provider call attempts that were retried, whole run (our providers only)
 faults              provider faults by kind, whole run, e.g. ``rate_limit=3;timeout=1``
+source              the citation of published runs imported into our log format (``cbench
+                    import``), scored by our scorers but not played by this harness; ``null``
+                    for runs this harness played
 ==================  =======================================================================
 """
 
@@ -82,6 +85,7 @@ class ResultRow:
     protocol: str = ""
     retries: int = 0
     faults: str = ""
+    source: str | None = None
     schema_version: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,7 +95,7 @@ class ResultRow:
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ResultRow))
 
 OPTIONAL = ("model_roles", "schema_version", "retries", "faults", "params", "generation", "preset",
-            "focal_share", "protocol")
+            "focal_share", "protocol", "source")
 """Fields a row written by an older schema version may lack."""
 
 

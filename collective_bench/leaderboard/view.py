@@ -139,4 +139,7 @@ def provenance_fields(row: ResultRow, release: Release, superseded: int = 0) -> 
         Field("cost", fmt_cost(row.cost_usd)),
         Field("runs", f"latest of {superseded + 1} logs (older: superseded)"
               if superseded else "single log"),
+        *((Field("source", f"published runs, not played by this harness: their authors' "
+                 f"recorded moves imported with cbench import and scored by our scorers. "
+                 f"{row.source}"),) if row.source else ()),
     )

@@ -90,3 +90,47 @@ def test_file_names_and_bad_paths(tmp_path, capsys) -> None:
     assert parse_name("claude_swap_0_4cmtd_M_Q_-50_100_5mem_complete_24ps_0.5tmp.pkl") is None
     assert main(["import", "ashery2025", str(tmp_path / "missing.zip")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+W10 = "claude_converged_baseline_Q_M_X_Y_F_J_P_R_C_D_-50_100_5mem_complete_24ps_0.5tmp.pkl"
+
+
+def _run_w10(seed: int) -> dict:
+    """A 24-agent run on ten labels: a few mixed interactions, then 3N successes on 'Q'."""
+    rng = random.Random(seed)
+    labels = W10.split("_baseline_")[1].split("_-50")[0].split("_")
+    players, answers, outcome = [], [], []
+    for i in range(10 + seed + 72):
+        a = rng.randrange(24) + 1
+        b = rng.choice([p for p in range(1, 25) if p != a])
+        pair = [rng.choice(labels), rng.choice(labels)] if i < 10 + seed else ["Q", "Q"]
+        players.append([a, b])
+        answers.append(pair)
+        outcome.append(int(pair[0] == pair[1]))
+    return {"tracker": {"players": players, "answers": answers, "outcome": outcome},
+            "convergence": {"converged_index": len(outcome)}}
+
+
+def test_imported_runs_become_logs_our_rows_and_site_read(tmp_path) -> None:
+    """`--log-dir`: one eval log per file, read by the results path like our own runs; the
+    published N=24, H=5 setting lands in the naming game's default-protocol group, and every
+    row names its source."""
+    from collective_bench.benchmarks.conventions.ashery_import import CITATION
+    from collective_bench.benchmarks.conventions.spec import NAMING_GAME
+    from collective_bench.results import rows_from_dir
+    from collective_bench.spec import protocol_digest
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / W10).write_bytes(pickle.dumps({k: _run_w10(k) for k in range(4)}))
+    logs = tmp_path / "logs"
+    assert main(["import", "ashery2025", str(tmp_path / "data"), "--log-dir", str(logs)]) == 0
+    [row] = import_runs(tmp_path / "data")
+    rows = {r.metric: r for r in rows_from_dir(logs, lambda task: NAMING_GAME.aggregate)}
+    assert rows["time_to_consensus"].value == row["scores"]["time_to_consensus"]["value"]
+    assert rows["consensus"].value == 1.0 and rows["consensus"].n_episodes == 4
+    first = rows["consensus"]
+    assert (first.model, first.task, first.source) == (
+        "ashery2025/Claude-3.5-Sonnet", "naming_game", CITATION)
+    default = protocol_digest("naming_game", NAMING_GAME.version, NAMING_GAME.defaults(),
+                              NAMING_GAME.generation.as_config(), {})
+    assert first.protocol == default and first.invalid_rate == 0.0

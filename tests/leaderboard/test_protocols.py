@@ -169,3 +169,15 @@ def test_censored_critical_fraction_shows_its_bound() -> None:
     plot = files[f"plots/{slug('committed_minority')}--{slug('critical_fraction')}.svg"]
     assert "(&gt; 0.25)" in plot
     assert "&gt; 0.25" in files[f"tasks/{slug('committed_minority')}.html"]
+
+
+def test_imported_published_runs_name_their_source_and_others_do_not() -> None:
+    from collective_bench.leaderboard.view import provenance_fields
+
+    from .samples import RELEASE
+
+    imported = make_row("ashery2025/Claude-3.5-Sonnet", source="Ashery et al. (2025).")
+    fields = {f.label: f.text for f in provenance_fields(imported, RELEASE)}
+    assert "not played by this harness" in fields["source"]
+    assert fields["source"].endswith("Ashery et al. (2025).")
+    assert "source" not in {f.label for f in provenance_fields(make_row(), RELEASE)}

@@ -14,6 +14,15 @@ A pickle can run code when loaded. `SafeUnpickler` refuses every global except a
 scalar constructors, so only plain containers, strings and numbers ever come out of a file (the
 published files reference no global at all). PATH may be a .pkl, a directory, or one of their
 data zips (read in memory; nothing is extracted).
+
+With `--log-dir DIR` each file's runs are also written as one eval log of the task they match
+(model `ashery2025/<model>`, one sample per run with its trajectory and scores, the file's
+setting as the task parameters, their temperature as the generation setting, the citation in the
+metadata), so `cbench scores`, `cbench leaderboard build --results DIR` and `inspect view` read
+them like our own runs, and their rows carry the protocol digest of the setting they ran under:
+the published N=24, H=5 runs share the default protocol's group. Their data may not be
+redistributed with this repository's results (it is fetched data), so the logs are written only
+where the user points.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +42,7 @@ import numpy as np
 from collective_bench.benchmarks.conventions.spec import NAMING_GAME, NAMING_GAME_BINARY
 from collective_bench.errors import UserError
 from collective_bench.scorers.conventions import naming_episode_metrics
+from collective_bench.spec import TaskSpec
 
 CITATION = ("Ashery, A. F., Aiello, L. M., & Baronchelli, A. (2025). Emergent social conventions "
             "and collective bias in LLM populations. Science Advances, 11(20), eadu9368.")
@@ -121,8 +132,9 @@ def _files(path: Path) -> Iterator[tuple[str, bytes]]:
                         "the zips under data/ of github.com/Ariel-Flint-Ashery/AI-norms")
 
 
-def import_runs(path: Path) -> list[dict[str, Any]]:
-    """One row per converged-baseline file: the setting, our scores, and the paper's median."""
+def import_runs(path: Path, log_dir: Path | None = None) -> list[dict[str, Any]]:
+    """One row per converged-baseline file: the setting, our scores, and the paper's median;
+    with `log_dir`, each file's runs also written as one eval log there."""
     if not path.exists():
         raise UserError(f"{path} does not exist; pass a data zip, directory or .pkl of "
                         "github.com/Ariel-Flint-Ashery/AI-norms")
@@ -136,17 +148,21 @@ def import_runs(path: Path) -> list[dict[str, Any]]:
         except (pickle.UnpicklingError, EOFError, ValueError) as error:
             raise UserError(f"{name}: not a readable data pickle ({error})") from None
         runs = {k: v for k, v in runs.items() if isinstance(k, int) and v["tracker"]["outcome"]}
-        episodes, theirs = [], []
+        episodes, theirs, records = [], [], []
         for run in runs.values():
             summary, steps = run_to_trajectory(run, setting)
             n_moves = 2 * len(steps)
             invalid = sum(1 for s in steps for a in s["pairs"][0] if s["act"][a] == -1)
             episodes.append(naming_episode_metrics(summary, steps, n_moves, invalid))
             theirs.append(run["convergence"]["converged_index"] / setting.n_agents)
+            records.append((summary, steps, n_moves, invalid))
         if not episodes:
             continue
         spec = NAMING_GAME_BINARY if len(setting.options) == 2 else NAMING_GAME
         scores = spec.aggregate(episodes)
+        if log_dir is not None:
+            write_log(log_dir, Path(name).name, setting, spec, list(zip(records, episodes,
+                                                                         strict=True)))
         rows.append({
             "file": Path(name).name, "model": setting.model, "n_agents": setting.n_agents,
             "options": "/".join(setting.options) if len(setting.options) <= 10 else "A-Z",
@@ -158,6 +174,74 @@ def import_runs(path: Path) -> list[dict[str, Any]]:
             "published_median_time": float(np.median(theirs)),
         })
     return rows
+
+
+def task_params(setting: Setting, spec: TaskSpec, n_runs: int) -> dict[str, Any]:
+    """The task's parameters with what the file name says (N, W, H); the rest at the task's
+    defaults, which are Ashery's protocol (payoffs +100/-50, one random pair per interaction)."""
+    params = spec.resolve({"n_agents": setting.n_agents, "memory": setting.memory,
+                           "episodes": n_runs})
+    if "n_labels" in params:
+        params["n_labels"] = len(setting.options)
+    if setting.network != "complete":
+        raise UserError(f"{setting.network} networks are not a setting of {spec.name}")
+    return params
+
+
+def write_log(log_dir: Path, file_name: str, setting: Setting, spec: TaskSpec,
+              runs: list[tuple[tuple[dict[str, Any], list[dict[str, Any]], int, int],
+                               dict[str, float]]]) -> Path:
+    """One eval log of `spec`'s task holding every run of one published file."""
+    from datetime import datetime
+
+    from inspect_ai.log import (
+        EvalConfig,
+        EvalDataset,
+        EvalLog,
+        EvalResults,
+        EvalSample,
+        EvalSpec,
+        write_eval_log,
+    )
+    from inspect_ai.scorer import Score
+
+    from collective_bench import HARNESS_VERSION
+
+    params = task_params(setting, spec, len(runs))
+    generation = {**spec.generation.as_config(), "temperature": setting.temperature}
+    model = f"ashery2025/{setting.model}"
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    samples = []
+    for i, ((summary, steps, asked, invalid), values) in enumerate(runs):
+        store = {"EpisodeRecord:summary": summary, "EpisodeRecord:steps": steps,
+                 "EpisodeRecord:calls": asked, "EpisodeRecord:asked": asked,
+                 "EpisodeRecord:invalid": invalid, "EpisodeRecord:complete": True}
+        score = Score(value=values, metadata={"calls": asked, "reasks": 0, "invalid": invalid,
+                                               "asked": asked, "complete": True, "faults": {}})
+        samples.append(EvalSample(
+            id=f"run-{i:03d}", epoch=1, input=f"published run {i} of {file_name}", target="",
+            metadata={"seed": i, "params": params, "source_file": file_name},
+            store=store, scores={"episode_scorer": score}))
+    log = EvalLog(
+        status="success",
+        eval=EvalSpec(
+            created=created, task=spec.name, task_version=spec.version, model=model,
+            dataset=EvalDataset(name=file_name, samples=len(samples),
+                                sample_ids=[sample.id for sample in samples]),
+            config=EvalConfig(), task_args={"seed": 0, "episodes": len(samples)},
+            metadata={"family": spec.family, "harness_version": HARNESS_VERSION,
+                      "params": params, "preset": None,
+                      "protocol_source": spec.protocol.source, "task_generation": generation,
+                      "imported_from": file_name, "citation": CITATION},
+        ),
+        results=EvalResults(total_samples=len(samples), completed_samples=len(samples)),
+        samples=samples,
+    )
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", Path(file_name).stem).strip("-")
+    path = log_dir / f"ashery2025_{stem}.eval"
+    write_eval_log(log, str(path))
+    return path
 
 
 def render(rows: list[dict[str, Any]]) -> str:
