@@ -108,9 +108,11 @@ def _replace_block(text: str, body: str) -> str | None:
 
 def update_readmes(specs: Sequence[TaskSpec], root: Path, check: bool) -> list[Path]:
     """Rewrite (or, with `check`, only compare) each family README and the repository
-    README's task table (`root` is the folder of the families); returns the stale ones."""
+    README's task table (`root` is the folder of the families, `collective_bench/benchmarks`;
+    the repository README is two levels up, absent from an installed wheel); returns the stale
+    ones."""
     stale = []
-    top = root.parent / "README.md"
+    top = root.parent.parent / "README.md"
     if top.is_file():
         text = top.read_text(encoding="utf-8")
         new = _replace_block(text, suite_table(specs))

@@ -42,6 +42,12 @@ def test_every_family_readme_shows_its_declarations() -> None:
     assert not stale, f"run 'cbench docs' to regenerate: {[str(p) for p in stale]}"
 
 
+def test_the_repository_readme_states_every_task_version() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = [s.name for s in SPECS if f"| `{s.name}` | {s.version} |" not in readme]
+    assert not stale, f"README.md states old versions of {stale}: run 'cbench docs'"
+
+
 def test_a_hand_written_version_cell_follows_the_declaration() -> None:
     spec = SPECS[0]
     text = f"| task | version |\n| --- | --- |\n| `{spec.name}` | 0.0.1 | what |\n"
