@@ -90,6 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         prices=args.prices,
         preset=args.preset,
         transcript=args.transcript,
+        max_agents=args.max_agents,
     )
     try:
         logs = run_sweep(spec, registry)
@@ -245,6 +246,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--transcript", choices=["full", "compact"], default="full",
                    help="full: every call is an inspect event (default); compact: calls go "
                         "straight to the provider, ~50x less harness CPU per call, usage kept")
+    s.add_argument("--max-agents", type=int, metavar="N",
+                   help="raise every task's population bound to N agents (a memory guard: "
+                        "the refusal says what an episode would keep in memory)")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("scores", help="one row per (model, task, metric) with 95%% CIs")

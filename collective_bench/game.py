@@ -53,6 +53,12 @@ class Game(Protocol[S]):
         """Apply simultaneous actions (None for an invalid answer)."""
         ...
 
+    def max_decisions(self) -> int:
+        """An upper bound, from the parameters alone, on the moves asked of agents in one
+        episode (the sum of `acting_agents` over its steps, whatever anyone plays). It is what
+        `cbench estimate`'s call bound and the population bound's memory figure are made of."""
+        ...
+
     def is_over(self, state: S) -> bool:
         """True once the episode has ended (a stopping rule or the round cap)."""
         ...

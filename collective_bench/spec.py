@@ -15,7 +15,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from collective_bench.driver_inspect import Adapter
@@ -137,12 +137,8 @@ class Param:
         if self.low is not None and value < self.low:
             raise UserError(f"{hint} >= {_fmt(self.low)}, got {raw!r}")
         if self.high is not None and value > self.high:
-            raise UserError(f"{hint} <= {_fmt(self.high)}, got {raw!r}{self._high_hint()}")
+            raise UserError(f"{hint} <= {_fmt(self.high)}, got {raw!r}")
         return value
-
-    def _high_hint(self) -> str:
-        return ("; larger populations need CBENCH_MAX_AGENTS raised (memory grows with "
-                "agents x memory window)") if self.name == "n_agents" else ""
 
 
 def _type_name(kind: type) -> str:
@@ -270,17 +266,32 @@ class TaskSpec:
         return {p.name: p.default for p in self.params}
 
     def resolve(self, overrides: Mapping[str, Any] | None = None,
-                preset: str | None = None) -> dict[str, Any]:
-        """Every parameter's value after the preset and the user's overrides, type-checked."""
+                preset: str | None = None, *, max_agents: int | None = None) -> dict[str, Any]:
+        """Every parameter's value after the preset and the user's overrides, type-checked.
+
+        The population's declared upper bound is a memory guard, not a rule of the game:
+        `max_agents` (`cbench run --max-agents`) raises it, and a population above it is refused
+        with what an episode would keep in memory."""
+        from collective_bench.footprint import POPULATION, population_error
+
         values = self.defaults()
         if preset is not None:
             if preset not in self.presets:
                 raise UserError(f"task {self.name} has no preset {preset!r}; its presets: "
                                 f"{', '.join(sorted(self.presets)) or 'none'}")
             values.update(self.presets[preset])
+        params = {p.name: replace(p, high=None) if p.name == POPULATION else p
+                  for p in self.params}
         for key, raw in (overrides or {}).items():
-            values[key] = self.param(key).coerce(raw)
-        return {p.name: p.coerce(values[p.name]) for p in self.params}
+            self.param(key)  # an unknown name is refused with the task's parameters
+            values[key] = params[key].coerce(raw)
+        resolved = {name: p.coerce(values[name]) for name, p in params.items()}
+        declared = self.param(POPULATION).high if POPULATION in params else None
+        if declared is not None and resolved[POPULATION] is not None:
+            bound = max(int(declared), max_agents or 0)
+            if resolved[POPULATION] > bound:
+                raise UserError(population_error(self, resolved, bound))
+        return resolved
 
     def variants(self, resolved: Mapping[str, Any]) -> list[dict[str, Any]]:
         game_params = {k: v for k, v in resolved.items() if k not in RUN_PARAMS}

@@ -52,6 +52,8 @@ class SweepSpec:
     preset: str | None = None
     transcript: str = "full"
     """`full`: every call an inspect ModelEvent; `compact`: calls bypass it (see compact.py)."""
+    max_agents: int | None = None
+    """Raises every task's population bound (a memory guard, not a protocol setting)."""
 
 
 def one_line(error: BaseException) -> str:
@@ -134,7 +136,8 @@ def build_tasks(spec: SweepSpec, registry: Any) -> list[Task]:
         if spec.episodes is not None:
             args["episodes"] = spec.episodes
         args.update({k: v for k, v in spec.task_args.items() if k in names})
-        tasks.append(build_task(task_spec, preset=spec.preset, **args))
+        tasks.append(build_task(task_spec, preset=spec.preset, max_agents=spec.max_agents,
+                                **args))
     return tasks
 
 
@@ -168,6 +171,8 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
         raise UserError(f"--episodes must be at least 1, got {spec.episodes}")
     if spec.max_connections is not None and spec.max_connections < 1:
         raise UserError(f"--max-connections must be at least 1, got {spec.max_connections}")
+    if spec.max_agents is not None and spec.max_agents < 2:
+        raise UserError(f"--max-agents must be at least 2, got {spec.max_agents}")
     secret = [k for k in spec.model_args if is_secret_arg(k)]
     if secret:
         raise UserError(

@@ -33,7 +33,7 @@ from collective_bench import HARNESS_VERSION
 from collective_bench.driver_inspect import EpisodeRecord, play_episode
 from collective_bench.registry import get_spec
 from collective_bench.seeds import derive_seed, episode_seeds
-from collective_bench.spec import TaskSpec
+from collective_bench.spec import Param, TaskSpec
 
 EPISODE_INPUT = "One episode of a population game; agents are prompted by the solver."
 
@@ -132,9 +132,18 @@ def samples(spec: TaskSpec, resolved: Mapping[str, Any]) -> MemoryDataset:
     return MemoryDataset(out)
 
 
-def build_task(spec: TaskSpec, preset: str | None = None, **arguments: Any) -> Task:
-    """The inspect Task of `spec` with the given arguments (type-checked, after `preset`)."""
-    resolved = spec.resolve(arguments, preset)
+MAX_AGENTS = Param("max_agents", int, None, "raise the population bound to this many agents",
+                   low=2, optional=True)
+
+
+def build_task(spec: TaskSpec, preset: str | None = None, max_agents: Any = None,
+               **arguments: Any) -> Task:
+    """The inspect Task of `spec` with the given arguments (type-checked, after `preset`).
+
+    `max_agents` raises the population bound (`cbench run --max-agents`, or `-T max_agents=N`
+    under `inspect eval`); it guards memory and changes nothing measured, so it is not a
+    parameter of the protocol."""
+    resolved = spec.resolve(arguments, preset, max_agents=MAX_AGENTS.coerce(max_agents))
     generation = spec.generation.as_config()
     return Task(
         name=spec.name,

@@ -20,13 +20,16 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessage, ChatMessageUser, ModelOutput, ModelUsage, get_model
 
 from collective_bench.docs import render_readme, update_readmes
+from collective_bench.driver_direct import run_direct
 from collective_bench.errors import UserError
+from collective_bench.footprint import POPULATION, episode_params, max_calls
 from collective_bench.observation import observation_from_metadata
+from collective_bench.policies import task_policies
 from collective_bench.reference.provider import reference_answer
 from collective_bench.registry import all_specs
 from collective_bench.results import rows_from_log
 from collective_bench.spec import PRESETS, TaskSpec
-from collective_bench.task_builder import build_task
+from collective_bench.task_builder import build_task, samples
 from collective_bench.testing import assert_prose_only
 
 SPECS = all_specs()
@@ -101,6 +104,54 @@ def test_parameters_out_of_range_are_refused_in_one_line(spec: TaskSpec) -> None
             with pytest.raises(UserError) as caught:
                 spec.resolve({param.name: value})
             assert param.name in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_max_decisions_bounds_every_reference_play_and_is_not_vacuous(spec: TaskSpec) -> None:
+    """`Game.max_decisions` is what `cbench estimate`'s bound on calls and the population
+    bound's memory figure are made of: no reference policy may exceed it, and the longest of
+    them must come within 25% of it (a bound of 10x the real play would say nothing)."""
+    resolved = spec.resolve(None, "quick")
+    longest = 0
+    for sample in samples(spec, resolved):
+        game = spec.make_game((sample.metadata or {})["params"])
+        bound = game.max_decisions()
+        for name, policy in sorted(task_policies(game.name).policies.items()):
+            asked = 0
+
+            def policy_for(agent: int, policy: Any = policy) -> Any:
+                def move(observation: dict[str, Any], rng: Any) -> Any:
+                    nonlocal asked
+                    asked += 1
+                    return policy(observation, rng)
+                return move
+
+            run_direct(game, (sample.metadata or {})["seed"], policy_for, keep_steps=False)
+            assert asked <= bound, f"{sample.id}: reference/{name} asked {asked} > {bound}"
+            longest = max(longest, asked)
+        assert longest >= 0.8 * bound, f"{sample.id}: bound {bound}, longest play {longest}"
+    calls = max_calls(spec, resolved)
+    per_episode = [spec.make_game(p).max_decisions() for p in episode_params(spec, resolved)]
+    assert calls == sum(per_episode) * (1 + spec.adapter.max_reasks)
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if POPULATION in {p.name for p in s.params}],
+                         ids=ids)
+def test_the_population_bound_names_its_memory_and_the_flag_that_raises_it(
+        spec: TaskSpec) -> None:
+    bound = int(spec.param(POPULATION).high or 0)
+    assert bound >= 2
+    too_many = bound * 1020  # even and a multiple of 3, as the group games need
+    with pytest.raises(UserError) as caught:
+        spec.resolve({POPULATION: too_many})
+    message = str(caught.value)
+    assert f"population bound of {bound}" in message and "\n" not in message
+    assert f"--max-agents {too_many}" in message and "B in memory" in message
+    # the flag raises the bound to exactly what it says, and builds nothing large
+    assert spec.resolve({POPULATION: too_many}, max_agents=too_many)[POPULATION] == too_many
+    with pytest.raises(UserError):
+        spec.resolve({POPULATION: too_many}, max_agents=too_many - 1)
+    assert len(build_task(spec, max_agents=str(too_many), n_agents=too_many).dataset) > 0
 
 
 def _smoke(spec: TaskSpec, model: Any, log_dir: Path, **kwargs: Any) -> EvalLog:

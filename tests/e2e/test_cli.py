@@ -38,6 +38,10 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (["calibrate", "naming", "--sizes", "8,x"], "--sizes expects comma-separated ints"),
         (["calibrate", "opinionz"], "invalid choice: 'opinionz'"),
         (["run", "--episodes", "many"], "invalid int value: 'many'"),
+        (["run", "--task", "naming_game", "-T", "n_agents=10000000"],
+         "-T n_agents=10000000 is above task naming_game's population bound of 4096"),
+        (["run", "--task", "naming_game", "--max-agents", "1"],
+         "--max-agents must be at least 2, got 1"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args, expected, capsys, tmp_path):

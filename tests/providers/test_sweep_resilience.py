@@ -444,15 +444,21 @@ def test_secrets_echoed_by_a_provider_reach_no_file_or_output(serve, tmp_path):
         front.stop()
 
 
-def test_estimate_takes_the_longest_playing_policy_and_says_it_is_no_bound(capsys, tmp_path):
+def test_estimate_takes_the_longest_playing_policy_and_bounds_only_the_calls(capsys, tmp_path):
     """A random fishery collapses early; a sustainable one runs every month. The estimate must
-    count the long game (it undercounted the commons 16x with the random player alone)."""
+    count the long game (it undercounted the commons 16x with the random player alone). Calls
+    have a true bound from the protocol; tokens and dollars are said to be an estimate."""
+    from collective_bench.benchmarks.cooperation.spec import COMMONS
     from collective_bench.benchmarks.cooperation.tasks import commons
 
     assert main(["estimate", "--model", "openai/gpt-4o-mini", "--task", "commons",
                  "--episodes", "2", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["upper_bound"] is False and "not an upper bound" in result["note"]
+    assert result["upper_bound"] == {"calls": True, "tokens": False, "cost": False}
+    assert "not an upper bound" in result["note"]
+    # 2 episodes x 12 months x 5 fishers, each move asked at most 1 + the re-ask cap times
+    assert result["tasks"][0]["max_calls"] == 2 * 12 * 5 * (1 + COMMONS.adapter.max_reasks)
+    assert result["models"][0]["max_calls"] == result["tasks"][0]["max_calls"]
     calls = {}
     for policy in ("greedy", "random", "selfish", "sustainable", "textbook"):
         log = eval(commons(episodes=2), model=f"reference/{policy}", display="none",

@@ -36,7 +36,7 @@ def test_good_values_are_coerced(param: Param, raw: object, expected: object) ->
     (MEMORY, "0", "-T memory must be a whole number >= 1, got '0'"),
     (RATE, "nan", "-T impact must be a number and finite, got 'nan'"),
     (RATE, math.inf, "must be a number and finite"),
-    (N_AGENTS, 10_000_000, "<= 4096, got 10000000; larger populations need CBENCH_MAX_AGENTS"),
+    (N_AGENTS, 10_000_000, "-T n_agents must be a whole number <= 4096, got 10000000"),
     (FOCAL, [1, 2], "-T n_focal must be a whole number, got [1, 2]"),
     (N_AGENTS, None, "-T n_agents needs a value"),
     (FRACTIONS, "", "needs at least one value"),

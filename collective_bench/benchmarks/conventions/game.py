@@ -289,6 +289,11 @@ class NamingGame:
         )
         return StepResult(new, record)
 
+    def max_decisions(self) -> int:
+        """Two players per interaction up to the cap; a concurrent step may pass the cap by
+        less than one population's pairs."""
+        return 2 * self.params.max_interactions + self.params.n_agents
+
     def is_over(self, state: NamingState) -> bool:
         if state.interactions >= self.params.max_interactions:
             return True

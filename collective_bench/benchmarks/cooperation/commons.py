@@ -267,6 +267,13 @@ class CommonsGame:
                           history=history[-p.memory:], totals=totals)
         return StepResult(new, record)
 
+    def max_decisions(self) -> int:
+        """A harvest by every fisher each month; where there is a talk, `talk_rounds` turns each
+        after every month but the last."""
+        p = self.params
+        talks = (p.months - 1) * p.n_agents * p.talk_rounds if p.talk else 0
+        return p.months * p.n_agents + talks
+
     def is_over(self, state: CommonsState) -> bool:
         return state.collapsed or state.month >= self.params.months
 

@@ -181,6 +181,12 @@ class DonorGame:
         )
         return StepResult(nxt, record)
 
+    def max_decisions(self) -> int:
+        """Per generation: a strategy from each new agent (at most all), then every agent
+        donates each round."""
+        p = self.params
+        return p.generations * p.n_agents * (1 + p.rounds)
+
     def is_over(self, state: DonorState) -> bool:
         return state.generation >= self.params.generations
 

@@ -236,6 +236,10 @@ class PDGame:
                       triggered=frozenset(triggered), counts=counts)
         return StepResult(new, record)
 
+    def max_decisions(self) -> int:
+        """Every player moves each round."""
+        return self.params.rounds * self.n_players
+
     def is_over(self, state: PDState) -> bool:
         return state.round >= self.params.rounds
 

@@ -181,6 +181,11 @@ class PGGame:
         return replace(state, round=state.round + 1, phase=CONTRIBUTE, contrib=(),
                        history=history)
 
+    def max_decisions(self) -> int:
+        """Every agent contributes each round, and punishes where there is punishment."""
+        p = self.params
+        return p.rounds * p.n_agents * (2 if p.punish else 1)
+
     def is_over(self, state: PGState) -> bool:
         return state.round >= self.params.rounds
 

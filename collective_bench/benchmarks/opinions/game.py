@@ -258,6 +258,10 @@ class OpinionGame:
         )
         return StepResult(new, record)
 
+    def max_decisions(self) -> int:
+        """Every agent posts each round, up to the round cap."""
+        return self.params.max_rounds * self.params.n_agents
+
     def is_over(self, state: OpinionState) -> bool:
         if state.round >= self.params.max_rounds:
             return True

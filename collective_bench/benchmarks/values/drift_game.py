@@ -234,6 +234,10 @@ class DriftGame:
         new = replace(state, step=state.step + 1, latest=tuple(latest), heard=tuple(heard))
         return StepResult(new, record)
 
+    def max_decisions(self) -> int:
+        """Every agent answers at each sitting and talk round."""
+        return len(schedule(self.params.rounds)) * self.params.n_agents
+
     def is_over(self, state: DriftState) -> bool:
         return state.step >= len(schedule(self.params.rounds))
 

@@ -221,6 +221,12 @@ class QuizGame:
         new = replace(state, step=state.step + 1, alone=alone, chain=chain)
         return StepResult(new, record)
 
+    def max_decisions(self) -> int:
+        """Each trial asks every subject (or every agent alone, one agent otherwise)."""
+        p = self.params
+        width = p.n_agents if p.peers == "model" else p.n_subjects
+        return len(self.trials()) * width
+
     def is_over(self, state: QuizState) -> bool:
         return state.step >= len(self.trials())
 
