@@ -58,6 +58,10 @@ class Metric:
     per: str | None = None
     """A metric reported once per value of this (list) parameter, as `<name><value>`: e.g.
     `conformity_k` with per="ks" gives conformity_k1, conformity_k3, ... for ks=1,3."""
+    built_from: str | None = None
+    """For a metric whose interval is assembled from another metric's per-variant intervals
+    (the critical fraction from each tested fraction's `tipped` share): that metric, so the
+    README's precision line speaks of the share whose width it inherits."""
 
     def __post_init__(self) -> None:
         if self.direction not in ("higher", "lower", "neutral"):
@@ -230,6 +234,10 @@ class TaskSpec:
             raise ValueError(f"task {self.name}: headline {self.headline!r} is not a metric")
         if self.metric(self.headline).direction == "neutral":
             raise ValueError(f"task {self.name}: the headline must have a direction")
+        for m in self.metrics:
+            if m.built_from is not None and m.built_from not in names:
+                raise ValueError(f"task {self.name}: {m.name} is built from {m.built_from!r}, "
+                                 "which is not a metric of the task")
         for preset in self.presets.values():
             for key in preset:
                 self.param(key)

@@ -174,6 +174,21 @@ def score_interval(share: float, n: int, confidence: float = CONFIDENCE) -> tupl
     return min(low, share), max(high, share)
 
 
+def worst_half_width(n: int, confidence: float = CONFIDENCE) -> float:
+    """The longer side of a share's interval over n episodes, at the worst observable share:
+    how wide a 0/1 or [0, 1] headline's interval can be, whatever the episodes show."""
+    return max(max(k / n - lo, hi - k / n)
+               for k in range(n + 1) for lo, hi in [score_interval(k / n, n, confidence)])
+
+
+def episodes_for_half_width(target: float, confidence: float = CONFIDENCE) -> int:
+    """The fewest episodes whose share interval is never longer than `target` on either side."""
+    n = 1
+    while worst_half_width(n, confidence) > target:
+        n += 1
+    return n
+
+
 def _binary(data: np.ndarray, confidence: float) -> Estimate:
     if not np.isin(data, (0.0, 1.0)).all():
         bad = data[~np.isin(data, (0.0, 1.0))][0]

@@ -13,11 +13,13 @@ from collective_bench.scorers.stats import (
     KINDS,
     Estimate,
     bootstrap,
+    episodes_for_half_width,
     estimate,
     folded,
     mean_ci,
     pvalue,
     score_interval,
+    worst_half_width,
 )
 
 
@@ -271,3 +273,16 @@ def test_folded_maps_the_interval_of_x_through_the_absolute_deviation() -> None:
     assert all_first.value == 0.5 and all_first.ci_low == 0.0 and all_first.ci_high == 0.5
     assert math.isnan(folded(estimate([3.0], "real"), 1.0).ci_low)
     assert folded(estimate([3.0], "real"), 1.0).value == 2.0
+
+
+def _longest_side(k: int, n: int) -> float:
+    ci = stats.binomtest(k, n).proportion_ci(method="wilsoncc")
+    return max(k / n - ci.low, ci.high - k / n)
+
+
+def test_episodes_for_a_width_are_the_fewest_whose_every_interval_is_that_narrow() -> None:
+    """Checked against scipy's own Wilson-cc interval at every count, not our formula."""
+    n = episodes_for_half_width(0.15)
+    assert all(_longest_side(k, n) <= 0.15 + 1e-12 for k in range(n + 1))
+    assert any(_longest_side(k, n - 1) > 0.15 for k in range(n))
+    assert worst_half_width(6) == pytest.approx(max(_longest_side(k, 6) for k in range(7)))

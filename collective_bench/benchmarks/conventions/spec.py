@@ -120,7 +120,7 @@ COMMITTED_METRICS = (
     Metric("critical_fraction", "Critical fraction", "smallest tested committed fraction at "
            "which at least half the episodes tipped (1.0 when none tipped)", "higher", "bounded",
            "scorers.conventions.critical_fraction_of", bounds=SHARE, reference=CENTOLA,
-           group="tipping"),
+           group="tipping", built_from="tipped"),
     Metric("critical_fraction_censored", "Critical fraction censored", "1 when no tested "
            "fraction tipped (the critical fraction lies above the largest tested)", "neutral",
            "binary", "scorers.conventions.critical_fraction_of", group="tipping"),
