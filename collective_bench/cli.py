@@ -174,9 +174,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_tipping(args: argparse.Namespace) -> int:
-    from collective_bench.sweep import check_model, parse_assignments
+    from collective_bench.sweep import check_max_agents, check_model, parse_assignments
 
     _registry()
+    check_max_agents(args.max_agents)
     from collective_bench.benchmarks.conventions.tipping import bisect_critical_fraction
 
     roles = {k: str(v) for k, v in parse_assignments(args.model_role, "--model-role").items()}
@@ -186,7 +187,7 @@ def cmd_tipping(args: argparse.Namespace) -> int:
         raise UserError(f"--episodes must be at least 1, got {args.episodes}")
     search = bisect_critical_fraction(
         args.model, n_agents=args.n_agents, episodes=args.episodes, max_rounds=args.max_rounds,
-        seed=args.seed, log_dir=args.log_dir, model_roles=roles,
+        seed=args.seed, log_dir=args.log_dir, model_roles=roles, max_agents=args.max_agents,
     )
     if args.json:
         print(json.dumps(search.to_dict()))
@@ -276,6 +277,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--max-rounds", type=int, default=40)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--log-dir", default="results/tipping")
+    s.add_argument("--max-agents", type=int, metavar="N",
+                   help="raise the population bound to N agents (a memory guard)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_tipping)
 

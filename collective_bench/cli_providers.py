@@ -39,6 +39,8 @@ def add_commands(sub: Any) -> None:
     e.add_argument("--episodes", type=int)
     e.add_argument("-T", action="append", default=[], metavar="KEY=VALUE")
     e.add_argument("--preset", choices=list(PRESETS))
+    e.add_argument("--max-agents", type=int, metavar="N",
+                   help="raise the population bound to N agents (a memory guard)")
     e.add_argument("--prices", help="price file for models not in litellm's map")
     e.add_argument("--output-tokens", type=int, default=16,
                    help="assumed output tokens per call (reasoning models use far more)")
@@ -75,8 +77,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     from collective_bench.estimate import estimate_sweep, render_estimate
-    from collective_bench.sweep import parse_assignments
+    from collective_bench.sweep import check_max_agents, parse_assignments
 
+    check_max_agents(args.max_agents)
     if args.output_tokens < 0:
         raise UserError(f"--output-tokens must be >= 0, got {args.output_tokens}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,6 +87,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             models=args.model, tasks=args.task, episodes=args.episodes,
             task_args=parse_assignments(args.T, "-T"), preset=args.preset,
             prices=args.prices, output_tokens=args.output_tokens, log_dir=tmp,
+            max_agents=args.max_agents,
         )
     print(json.dumps(result, indent=2) if args.json else render_estimate(result))
     return 0

@@ -57,7 +57,7 @@ def _measure(spec: SweepSpec, registry: Any, policy: str, tasks: list[str],
              log_dir: str) -> dict[str, dict[str, Any]]:
     model = f"reference/{policy}"
     run = SweepSpec(tasks=tasks, models=[model], task_args=spec.task_args,
-                    episodes=spec.episodes, preset=spec.preset,
+                    episodes=spec.episodes, preset=spec.preset, max_agents=spec.max_agents,
                     log_dir=os.path.join(log_dir, policy), display="none")
     measured: dict[str, dict[str, Any]] = {}
     for log in run_sweep(run, registry):
@@ -80,6 +80,7 @@ def estimate_sweep(
     prices: str | None,
     output_tokens: int,
     log_dir: str,
+    max_agents: int | None = None,
 ) -> dict[str, Any]:
     import collective_bench.benchmarks  # noqa: F401
     from collective_bench import registry
@@ -90,7 +91,7 @@ def estimate_sweep(
         register_prices(prices)
     spec = SweepSpec(tasks=list(tasks or [e.name for e in registry.all_specs()]),
                      models=["reference/random"], task_args=task_args, episodes=episodes,
-                     preset=preset, log_dir=log_dir, display="none")
+                     preset=preset, log_dir=log_dir, display="none", max_agents=max_agents)
     offered, bounds = _policies_and_bounds(spec, registry)
     policies = sorted({p for names in offered.values() for p in names})
     best: dict[str, dict[str, Any]] = {}

@@ -62,6 +62,6 @@ def population_error(spec: TaskSpec, resolved: Mapping[str, Any], bound: int) ->
     largest = max(episodes, key=lambda p: spec.make_game(p).max_decisions())
     full, compact = (human_bytes(episode_bytes(spec, largest, mode))
                      for mode in ("full", "compact"))
-    return (f"-T {POPULATION}={n} is above task {spec.name}'s population bound of {bound}: one "
+    return (f"{POPULATION}={n} is above task {spec.name}'s population bound of {bound}: one "
             f"episode would keep about {full} in memory ({compact} with --transcript compact); "
             f"pass --max-agents {n} (-T max_agents={n} under inspect eval) to run it anyway")

@@ -56,6 +56,12 @@ class SweepSpec:
     """Raises every task's population bound (a memory guard, not a protocol setting)."""
 
 
+def check_max_agents(value: int | None) -> None:
+    """`--max-agents` (run, estimate, tipping) before any work."""
+    if value is not None and value < 2:
+        raise UserError(f"--max-agents must be at least 2, got {value}")
+
+
 def one_line(error: BaseException) -> str:
     """A provider's (often multi-line, rich-marked-up) message as one plain line."""
     text = redact(_MARKUP.sub("", str(error)))
@@ -171,8 +177,7 @@ def run_sweep(spec: SweepSpec, registry: Any) -> list[EvalLog]:
         raise UserError(f"--episodes must be at least 1, got {spec.episodes}")
     if spec.max_connections is not None and spec.max_connections < 1:
         raise UserError(f"--max-connections must be at least 1, got {spec.max_connections}")
-    if spec.max_agents is not None and spec.max_agents < 2:
-        raise UserError(f"--max-agents must be at least 2, got {spec.max_agents}")
+    check_max_agents(spec.max_agents)
     secret = [k for k in spec.model_args if is_secret_arg(k)]
     if secret:
         raise UserError(

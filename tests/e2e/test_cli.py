@@ -39,9 +39,17 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (["calibrate", "opinionz"], "invalid choice: 'opinionz'"),
         (["run", "--episodes", "many"], "invalid int value: 'many'"),
         (["run", "--task", "naming_game", "-T", "n_agents=10000000"],
-         "-T n_agents=10000000 is above task naming_game's population bound of 4096"),
+         "n_agents=10000000 is above task naming_game's population bound of 4096"),
         (["run", "--task", "naming_game", "--max-agents", "1"],
          "--max-agents must be at least 2, got 1"),
+        (["estimate", "--model", "openai/gpt-4o-mini", "--task", "naming_game", "-T",
+          "n_agents=5000"], "bound of 4096: one episode would keep about"),
+        (["estimate", "--model", "openai/gpt-4o-mini", "--max-agents", "1"],
+         "--max-agents must be at least 2, got 1"),
+        (["tipping", "--model", "reference/textbook", "--n-agents", "5000"],
+         "pass --max-agents 5000"),
+        (["tipping", "--model", "reference/textbook", "--max-agents", "0"],
+         "--max-agents must be at least 2, got 0"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args, expected, capsys, tmp_path):

@@ -52,6 +52,7 @@ def bisect_critical_fraction(
     log_dir: str = "results/tipping",
     model_roles: Mapping[str, str] | None = None,
     display: str = "none",
+    max_agents: int | None = None,
 ) -> TippingSearch:
     """Smallest committed count that tips the population (None if the largest probe does not)."""
     if n_agents < 4:
@@ -62,7 +63,7 @@ def bisect_critical_fraction(
 
     def tips(k: int) -> bool:
         task = committed_minority(fractions=k / n_agents, n_agents=n_agents, episodes=episodes,
-                                  max_rounds=max_rounds, seed=seed)
+                                  max_rounds=max_rounds, seed=seed, max_agents=max_agents)
         log = eval(task, model=model, model_roles=dict(model_roles or {}) or None,
                    log_dir=log_dir, display=display)[0]  # type: ignore[arg-type]
         if log.status != "success" or not log.samples:
